@@ -8,7 +8,12 @@
     "." followed by digits not ending in 0 if there is a fraction
     ("2455", "1531.8", "-3", "0.25"; never "+1", "1.50", "-0", "1e3").
     Limits (vf_limits.h): at most VF_DECIMAL_DIGITS_MAX significant digits and
-    VF_DECIMAL_SCALE_MAX digits after the point.
+    VF_DECIMAL_SCALE_MAX digits after the point. Since scale is never
+    negative, an integer's trailing zeros count as digits: |coef| <=
+    VF_DECIMAL_COEF_MAX, so 1e17 fits and 1e18 does not.
+
+    Every function that takes a vf_decimal_t expects a valid one (made by
+    this module; see vf_decimal_valid) and asserts it.
 */
 #ifndef VF_DECIMAL_H
 #define VF_DECIMAL_H
@@ -25,28 +30,48 @@ typedef struct {
     uint8_t scale;
 } vf_decimal_t;
 
-/*  Parse a decimal written by a person or a program: optional sign (+/-),
-    digits, optional fraction, optional exponent (e/E, |exp| <=
-    VF_DECIMAL_EXP_MAX). Leading/trailing zeros are fine. Rejects empty
-    input, spaces, "12,5", "NaN", "Inf", hex, more significant digits than
-    the limit (VF_ERANGE), and anything else (VF_EPARSE), with a message
-    quoting the input. */
+/*  Largest coefficient: VF_DECIMAL_DIGITS_MAX nines. */
+#define VF_DECIMAL_COEF_MAX 999999999999999999LL
+
+/*  Parse a decimal written by a person or a program. The grammar:
+        [+-]? ( digits ( "." digits )? | "." digits ) ( [eE] [+-]? digits )?
+    so "2455", "1531.8", "-3", "+0.50", ".5", "1.5e3", "1E-7", "0001.2300"
+    and "-0" (= 0) are accepted, and "1." (point without fraction digits),
+    ".", "1e", "e5" are not. The exponent must lie in +-VF_DECIMAL_EXP_MAX.
+    Leading/trailing zeros are fine and do not count as significant digits.
+    Rejects empty input, spaces anywhere, "12,5", "NaN", "Inf", hex "0x10"
+    (VF_EPARSE), and values beyond the limits (VF_ERANGE: more than 18
+    significant digits, more than 18 digits after the point once
+    normalised, an integer part of more than 18 digits, "1e999"). The
+    message quotes the input and, for VF_EPARSE, the offending character
+    and its position. */
 int vf_decimal_parse (vf_decimal_t *out, const char *text, size_t len, vf_err_t *err);
 
 /*  Parse only the canonical text form (see above); anything else is
-    VF_ENONCANON (if it would parse leniently) or VF_EPARSE. Used when
+    VF_ENONCANON (if it would parse leniently; the message gives the
+    canonical form), VF_EPARSE or VF_ERANGE as vf_decimal_parse. Used when
     reading entries, so that one value has one encoding. */
 int vf_decimal_parse_canonical (vf_decimal_t *out, const char *text, size_t len, vf_err_t *err);
 
 /*  From a JSON number the JSON parser gave as a double: accepted only if it
     is finite and is exactly the double nearest to a decimal of at most
     VF_JSON_NUMBER_DIGITS_MAX significant digits (then that decimal is the
-    result). Otherwise VF_ERANGE, with a message saying to write the value
-    as a string. */
+    result; -0.0 gives 0). Otherwise VF_ERANGE, with a message saying to
+    write the value as a string; VF_ERANGE also for values beyond the
+    decimal limits (1e300, 1e-30). */
 int vf_decimal_from_double (vf_decimal_t *out, double value, vf_err_t *err);
 
-/*  From an integer (always exact). */
+/*  From an integer known to be in range (a constant or a count):
+    |value| <= VF_DECIMAL_COEF_MAX, asserted. Always exact. */
 vf_decimal_t vf_decimal_from_int (int64_t value);
+
+/*  From an integer that came from outside (e.g. a JSON integer): 0, or
+    VF_ERANGE if |value| > VF_DECIMAL_COEF_MAX. */
+int vf_decimal_from_int_checked (vf_decimal_t *out, int64_t value, vf_err_t *err);
+
+/*  Does d keep the invariants: |coef| <= VF_DECIMAL_COEF_MAX, scale <=
+    VF_DECIMAL_SCALE_MAX, no trailing zero in coef when scale > 0. */
+bool vf_decimal_valid (vf_decimal_t d);
 
 /*  Canonical text into out (VF_DECIMAL_TEXT_MAX bytes). Returns out. */
 char *vf_decimal_format (const vf_decimal_t *d, char out[VF_DECIMAL_TEXT_MAX]);
@@ -62,7 +87,8 @@ int vf_decimal_cmp (vf_decimal_t a, vf_decimal_t b);
 /*  -1, 0 or 1 by the sign of d. */
 int vf_decimal_sign (vf_decimal_t d);
 
-/*  Negation; VF_ERANGE only for the most negative coefficient. */
+/*  Negation. Never fails for a valid d (the range is symmetric); VF_ERANGE
+    only for the invalid coefficient INT64_MIN. out may alias. */
 int vf_decimal_neg (vf_decimal_t *out, vf_decimal_t d);
 
 #endif
