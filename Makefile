@@ -42,7 +42,7 @@ INCS := -Icommon -Icrypto -Iprotocol -Istore -Inode
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CFLAGS  ?=
-CFLAGS  += -std=gnu11 $(OPT) $(WARN) $(INCS) $(PKG_CFLAGS) -MMD -MP
+CFLAGS  += -std=gnu11 -D_GNU_SOURCE $(OPT) $(WARN) $(INCS) $(PKG_CFLAGS) -MMD -MP
 LDFLAGS += $(LDSAN)
 LDLIBS  += $(PKG_LIBS) -lpthread
 
