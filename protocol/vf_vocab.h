@@ -61,8 +61,9 @@ typedef enum { VF_SE_NA, VF_SE_NEW, VF_SE_UPDATE, VF_SE_UPDATE_TO, VF_SE_REMOVE 
 
 typedef struct {
     vf_action_id_t id;
-    const char *name;          /* "deliverService": the VF id */
-    const char *label;         /* rdfs:label in the TTL ("deliver-service") */
+    const char *name;  /* "deliverService": the VF id */
+    const char *label; /* rdfs:label in the TTL ("deliver service";
+                          note that separate's label is "unpack") */
     vf_io_t io;
     vf_action_id_t pairs_with; /* VF_ACTION_NONE when not paired */
     vf_qty_kind_t quantity;
@@ -119,10 +120,13 @@ typedef enum {
 /*  How a property's value is written in a record body (see
     docs/PROTOCOL.md "Record bodies"). */
 typedef enum {
-    VF_PT_STRING,   /* a UTF-8 string (name, note, state, trackingIdentifier) */
+    VF_PT_STRING,   /* a UTF-8 string (name, note, state, trackingIdentifier;
+                       also classifiedAs and the other *ClassifiedAs, whose
+                       TTL range is xsd:string: a taxonomy IRI or a tag) */
     VF_PT_IRI,      /* a reference to another record: an absolute IRI string */
-    VF_PT_URI,      /* an identifier that is not a record (classifiedAs,
-                       image, currentVirtualLocation): an absolute IRI */
+    VF_PT_URI,      /* an identifier that is not a record (xsd:anyURI: image,
+                       imageList, currentVirtualLocation, omUnitIdentifier):
+                       an absolute IRI */
     VF_PT_MEASURE,  /* {"hasNumericalValue": canonical decimal string,
                         "hasUnit": unit label or IRI} */
     VF_PT_DATETIME, /* xsd:dateTimeStamp string: RFC 3339 with a zone */
@@ -133,23 +137,29 @@ typedef enum {
 } vf_ptype_t;
 
 typedef struct {
-    const char *name;      /* VF property name, camelCase ("inputOf") */
+    const char *name; /* VF property name, camelCase ("inputOf") */
     vf_ptype_t type;
-    bool many;             /* many-valued: always a JSON array in a body */
-    bool required;         /* must be present (e.g. action, Unit.label) */
-    vf_class_id_t target;  /* for VF_PT_IRI: the class it refers to
-                              (VF_CLASS_AGENT covers its subclasses),
-                              VF_CLASS_NONE if any */
+    bool many;              /* many-valued: always a JSON array in a body */
+    bool required;          /* must be present (e.g. action, Unit.label) */
+    vf_class_id_t target;   /* for VF_PT_IRI: the class it refers to
+                               (VF_CLASS_AGENT covers its subclasses),
+                               VF_CLASS_NONE if any. A VF_CLASS_UNIT
+                               reference (unitOfEffort, defaultUnitOf*) may
+                               also be a unit label, like a measure's hasUnit */
+    const char *inverse_of; /* for the inverses the TTL declares with
+                               owl:inverseOf (hasInput, stipulates, contains,
+                               ...): the forward property on the target side
+                               ("inputOf"); NULL for forward properties */
 } vf_prop_t;
 
 typedef struct {
     vf_class_id_t id;
-    const char *name;         /* "EconomicEvent" */
-    const vf_prop_t *props;   /* the properties a record of the class may have */
+    const char *name;       /* "EconomicEvent" */
+    const vf_prop_t *props; /* the properties a record of the class may have */
     size_t nprops;
-    bool is_flow;             /* has an action (event, commitment, intent,
-                                 claim, recipe flow) */
-    bool is_agent;            /* Agent or one of its subclasses */
+    bool is_flow;  /* has an action (event, commitment, intent,
+                      claim, recipe flow) */
+    bool is_agent; /* Agent or one of its subclasses */
 } vf_class_t;
 
 /*  The class named name (its VF local name, "EconomicEvent"), or NULL. */
