@@ -51,4 +51,9 @@
     characters for 32 bytes, plus NUL. */
 #define VF_TEXT_MAX 64
 
+/*  Largest identity key file read, in bytes (docs/KEYS.md). The file
+    vfnode writes is under 200 bytes; 4 KiB leaves room for comments an
+    operator adds and bounds what reading a wrong file costs. */
+#define VF_KEY_FILE_MAX 4096
+
 #endif

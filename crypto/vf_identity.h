@@ -38,19 +38,25 @@ int vf_identity_sign (const vf_identity_t *self, uint8_t sig[VF_SIG_BYTES], cons
                       size_t len);
 
 /*  CurveZMQ (X25519) keys derived from the Ed25519 keys. The secret pointer
-    refers to guarded memory owned by the identity; valid until destroy. */
+    refers to guarded, read-only memory owned by the identity; valid until
+    destroy. Copy it only into memory that is wiped after use. */
 const uint8_t *vf_identity_curve_public (const vf_identity_t *self);
 const uint8_t *vf_identity_curve_secret (const vf_identity_t *self);
 
-/*  Write dir/identity.key (0600) and dir/identity.pub (0644). dir must
-    exist; it is created with mode 0700 if it does not. Refuses (VF_EEXIST)
-    to overwrite an existing identity.key. Errors: VF_EIO, VF_EEXIST. */
+/*  Write dir/identity.key (0600) and dir/identity.pub (0644). dir is
+    created with mode 0700 if it does not exist (its parent must). Refuses
+    (VF_EEXIST) to overwrite an existing identity.key; identity.pub is
+    derived from the key and is replaced. Each file is written to a
+    temporary name in dir, synced, then linked (key) or renamed (pub) into
+    place, so a crash never leaves a half-written key. Errors: VF_EIO,
+    VF_EEXIST, VF_EINVAL (path too long), VF_ENOMEM. */
 int vf_identity_save (const vf_identity_t *self, const char *dir, vf_err_t *err);
 
 /*  Load dir/identity.key into *out (caller owns it; destroy with
     vf_identity_destroy). Errors: VF_ENOTFOUND (no file), VF_EPERM (file
     readable or writable by group/others: the message says
-    "chmod 600 PATH"), VF_EPARSE (malformed file), VF_EIO, VF_ENOMEM. */
+    "chmod 600 PATH"), VF_EPARSE (malformed, not a regular file, or over
+    VF_KEY_FILE_MAX bytes), VF_EIO, VF_ENOMEM, VF_EINVAL (path too long). */
 int vf_identity_load (vf_identity_t **out, const char *dir, vf_err_t *err);
 
 /*  The same, for a key file path instead of a node directory. */
