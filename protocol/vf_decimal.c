@@ -255,8 +255,8 @@ vf_decimal_from_double (vf_decimal_t *out, double value, vf_err_t *err)
     if (strtod (text, NULL) != value)
         return vf_err_set (err, VF_ERANGE,
                            "number %.17g has more than %d significant digits; write it as a "
-                           "string, e.g. \"%.17g\"",
-                           value, VF_JSON_NUMBER_DIGITS_MAX, value);
+                           "string (\"...\") to keep it exact",
+                           value, VF_JSON_NUMBER_DIGITS_MAX);
     int rc = vf_decimal_parse (out, text, strlen (text), err);
     if (rc && err)
         vf_err_prefix (err, "number %s", text);
