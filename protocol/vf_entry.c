@@ -227,6 +227,7 @@ s_read_envelope (vf_mp_reader_t *r, vf_entry_t *e, vf_err_t *err)
 int
 vf_entry_decode (vf_entry_t **out, const uint8_t *buf, size_t len, vf_err_t *err)
 {
+    *out = NULL;
     if (len > VF_ENTRY_MAX)
         return vf_err_set (err, VF_ETOOBIG, "entry of %zu bytes is larger than %d", len,
                            VF_ENTRY_MAX);

@@ -13,9 +13,9 @@
 #define OM2_NS "http://www.ontology-of-units-of-measure.org/resource/om-2/"
 #define VFN_ENTRY VF_VFN_NS "entry"
 
-/*  The active context: is @vocab ValueFlows, and the prefix/term map. */
+/*  The active context: the prefix/term map. @vocab is always ValueFlows
+    (a document that declares another @vocab is refused). */
 typedef struct {
-    bool vocab_vf;
     json_t *terms;  /* term or prefix -> IRI string */
 } s_ctx_t;
 
@@ -123,7 +123,6 @@ s_ctx_object (s_ctx_t *ctx, const json_t *obj, vf_err_t *err)
             if (!json_is_string (val) || !s_is_vf_ns (json_string_value (val)))
                 return vf_err_set (err, VF_EINVALID, "@context @vocab must be the ValueFlows "
                                    "namespace %s", VF_NS);
-            ctx->vocab_vf = true;
         } else if (strcmp (key, "@version") == 0 || strcmp (key, "@language") == 0) {
             continue;  /* no effect on what we read */
         } else if (key[0] == '@') {
@@ -157,16 +156,12 @@ s_ctx_apply (s_ctx_t *ctx, const json_t *value, vf_err_t *err)
             return vf_err_set (err, VF_EINVALID, "remote @context %s cannot be fetched: put its "
                                "terms in an inline @context", vf_quote (q, sizeof q, url,
                                strlen (url)));
-        ctx->vocab_vf = true;
         return 0;
     }
     if (json_is_object (value))
         return s_ctx_object (ctx, value, err);
-    if (json_is_null (value)) {
-        json_object_clear (ctx->terms);
-        ctx->vocab_vf = false;
-        return 0;
-    }
+    if (json_is_null (value))
+        return json_object_clear (ctx->terms), 0;
     return vf_err_set (err, VF_EINVALID, "@context must be an object, a URL or an array");
 }
 
@@ -174,7 +169,6 @@ s_ctx_apply (s_ctx_t *ctx, const json_t *value, vf_err_t *err)
 static int
 s_ctx_child (s_ctx_t *child, const s_ctx_t *parent, const json_t *node, vf_err_t *err)
 {
-    child->vocab_vf = parent->vocab_vf;
     child->terms = json_copy (parent->terms);
     if (!child->terms)
         return VF_ENOMEM;
@@ -208,7 +202,7 @@ s_expand (const s_ctx_t *ctx, const char *s, bool is_vocab)
             }
         }
     }
-    if (is_vocab && !colon && (ctx->vocab_vf || json_object_size (ctx->terms) == 0)) {
+    if (is_vocab && !colon) {  /* a vfnode document speaks VF: @vocab is VF */
         char *out = NULL;
         if (asprintf (&out, "%s%s", VF_NS, s) < 0)
             return NULL;
@@ -243,7 +237,8 @@ s_term (const s_ctx_t *ctx, const char *key, char *out, size_t outsz, char **ext
 static int
 s_type_error (vf_err_t *err, const char *prop, const char *want)
 {
-    return vf_err_set (err, VF_EINVALID, "%s: expected %s", prop, want);
+    (void) prop;  /* the caller prefixes the property's key */
+    return vf_err_set (err, VF_EINVALID, "expected %s", want);
 }
 
 /*  Unwrap {"@value": x} value objects. */
@@ -263,17 +258,14 @@ s_decimal (const json_t *v, const char *prop, json_t **out, vf_err_t *err)
     v = s_unwrap (v);
     if (json_is_string (v))
         rc = vf_decimal_parse (&d, json_string_value (v), json_string_length (v), err);
-    else if (json_is_integer (v)) {
-        d = vf_decimal_from_int (json_integer_value (v));
-        rc = 0;
-    } else if (json_is_real (v))
+    else if (json_is_integer (v))
+        rc = vf_decimal_from_int_checked (&d, json_integer_value (v), err);
+    else if (json_is_real (v))
         rc = vf_decimal_from_double (&d, json_real_value (v), err);
     else
         return s_type_error (err, prop, "a number or a decimal string");
-    if (rc) {
-        vf_err_prefix (err, "%s", prop);
+    if (rc)
         return rc;
-    }
     char text[VF_DECIMAL_TEXT_MAX];
     *out = json_string (vf_decimal_format (&d, text));
     return *out ? 0 : VF_ENOMEM;
@@ -347,14 +339,15 @@ s_measure (const s_ctx_t *ctx, const json_t *v, const char *prop, json_t **out, 
             rc = vf_err_set (err, VF_EINVALID, "unknown key %s (a measure has hasNumericalValue "
                              "and hasUnit)", vf_quote (q, sizeof q, key, strlen (key)));
         }
-        free (ext);
         if (rc == 0 && json_object_set_new (m, name, nv))
             rc = VF_ENOMEM;
+        if (rc && name)
+            vf_err_prefix (err, "%s", name);
+        free (ext);
         if (rc)
             break;
     }
     if (rc) {
-        vf_err_prefix (err, "%s", prop);
         json_decref (m);
         return rc;
     }
@@ -367,8 +360,8 @@ static int
 s_extension (const json_t *v, const char *prop, json_t **out, vf_err_t *err)
 {
     if (json_is_real (v))
-        return vf_err_set (err, VF_EINVALID, "%s: real number not allowed in an extension "
-                           "property; write it as a string", prop);
+        return vf_err_set (err, VF_EINVALID, "real number not allowed in an extension "
+                           "property; write it as a string");
     if (json_is_object (v) || json_is_array (v)) {
         size_t idx;
         const char *key;
@@ -454,7 +447,7 @@ s_value (s_import_t *im, const s_ctx_t *ctx, const vf_prop_t *prop, const json_t
         v = json_object_get (v, "@list") ? json_object_get (v, "@list") : json_object_get (v, "@set");
     if (!prop->many) {
         if (json_is_array (v))
-            return vf_err_set (im->err, VF_EINVALID, "%s: has one value, got a list", prop->name);
+            return vf_err_set (im->err, VF_EINVALID, "has one value, got a list");
         return s_scalar (im, ctx, prop, v, depth, out);
     }
     json_t *arr = json_array ();
@@ -710,7 +703,9 @@ s_node (s_import_t *im, const s_ctx_t *parent, const json_t *node, int depth, js
 static int
 s_document (s_import_t *im, const json_t *doc)
 {
-    s_ctx_t root = { .vocab_vf = false, .terms = json_object () };
+    /* "vfn" is predefined, so that an entry's annotation is read even
+       from a document that does not declare it */
+    s_ctx_t root = { .terms = json_pack ("{s:s}", VF_VFN_PREFIX, VF_VFN_NS) };
     if (!root.terms)
         return VF_ENOMEM;
     const json_t *nodes = doc;

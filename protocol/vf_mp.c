@@ -123,7 +123,7 @@ s_read_signed (vf_mp_reader_t *r, uint8_t tag, vf_mp_item_t *it, vf_err_t *err)
 {
     int width = 1 << (tag - 0xd0);
     static const int64_t below[] = { -32, -128, -32768, -2147483648LL };
-    uint64_t raw;
+    uint64_t raw = 0;
     int rc = s_take (r, width, &raw, err);
     if (rc)
         return rc;
@@ -206,7 +206,7 @@ vf_mp_next (vf_mp_reader_t *r, vf_mp_item_t *it, vf_err_t *err)
     for (size_t k = 0; k < sizeof s_sized / sizeof s_sized[0]; k++) {
         if (s_sized[k].tag != tag)
             continue;
-        uint64_t n;
+        uint64_t n = 0;
         int rc = s_take (r, s_sized[k].width, &n, err);
         if (rc)
             return rc;

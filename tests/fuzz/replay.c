@@ -61,7 +61,8 @@ s_replay_dir (const char *dir, size_t *count)
         names[n++] = strdup (de->d_name);
     }
     closedir (d);
-    qsort (names, n, sizeof *names, s_cmp);
+    if (n)
+        qsort (names, n, sizeof *names, s_cmp);
     int rc = 0;
     for (size_t k = 0; k < n; k++) {
         char path[4096];
