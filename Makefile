@@ -65,6 +65,7 @@ FUZZERS   := $(patsubst %,$(OUT)/fuzz_%,$(FUZZ_NAMES))
 .PHONY: all deps test check demo fuzz fuzz-build fuzz-long format format-check \
         install uninstall clean need-pkgs tests-build
 .DEFAULT_GOAL := all
+.SECONDARY:
 
 all: need-pkgs $(PROGRAMS)
 
