@@ -594,6 +594,10 @@ test_measures (void **state)
         { json_pack ("{s:s, s:s, s:s}", "hasNumericalValue", "1", "hasUnit", "one", "unit", "kg"),
           "resourceQuantity: 'unit' is not part of a measure" },
         { s_measure ("1", "kilo gram"), "'kilo gram' is neither a unit label" },
+        { s_measure ("1", "http://www.ontology-of-units-of-measure.org/resource/om-2/kilogram"),
+          "is an OM2 unit; write it as its label 'kilogram'" },
+        { s_measure ("1", "om2:litre"),
+          "resourceQuantity.hasUnit: 'om2:litre' is an OM2 unit; write it as its label 'litre'" },
         { s_measure ("1", "9kg"), "is neither a unit label" },
         { json_pack ("{s:s, s:i}", "hasNumericalValue", "1", "hasUnit", 3),
           "resourceQuantity.hasUnit must be a string, not an integer" },
@@ -604,11 +608,8 @@ test_measures (void **state)
         s_set (e, "resourceQuantity", bad[i].m);
         s_reject ("EconomicEvent", e, bad[i].msg);
     }
-    const char *units[] = {
-        "one",           "hour",
-        "kilogram",      "cubic_metre",
-        "kilowatt-hour", "http://www.ontology-of-units-of-measure.org/resource/om-2/kilogram"
-    };
+    const char *units[] = { "one",         "hour",          "kilogram",
+                            "cubic_metre", "kilowatt-hour", "https://coop.example/units/crate" };
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
         json_t *e = s_event (consume);
         s_set (e, "resourceQuantity", s_measure ("0.25", units[i]));
@@ -784,6 +785,12 @@ test_unknown_keys (void **state)
     e = s_event (produce);
     s_set (e, "http://w3id.org/valueflows/ont/vf#bogus", json_string ("hi"));
     s_reject ("EconomicEvent", e, "is in the VF namespace but is not a property of EconomicEvent");
+    e = s_event (produce);
+    s_set (e, "vf:note", json_string ("hi"));
+    s_reject ("EconomicEvent", e, "'vf:note': write VF properties by their short name ('note')");
+    e = s_event (produce);
+    s_set (e, "vf:unknown", json_string ("hi"));
+    s_reject ("EconomicEvent", e, "'vf:unknown' is in the VF namespace");
     e = s_event (produce);
     json_object_setn_new (e, "note\0x", 6, json_string ("hi"));
     s_reject ("EconomicEvent", e, "property name 'note\\x00x' contains a NUL byte");

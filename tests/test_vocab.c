@@ -512,6 +512,11 @@ test_table_invariants (void **state)
                 assert_int_equal (p->target, VF_CLASS_NONE);
             if (p->required)
                 assert_false (p->many);
+            /* many-valued properties hold strings (vf_validate's
+               uniqueness check relies on it) */
+            if (p->many)
+                assert_true (p->type == VF_PT_STRING || p->type == VF_PT_IRI ||
+                             p->type == VF_PT_URI);
             if (!p->inverse_of)
                 continue;
             /* an inverse is many-valued and its forward property exists on
