@@ -695,6 +695,15 @@ s_node (s_import_t *im, const s_ctx_t *parent, const json_t *node, int depth, js
             vf_err_prefix (err, "%s", key);
     }
     json_decref (ctx.terms);
+    if (rc && rc != VF_ENOMEM && index < im->recs->n && im->recs->items[index].entry->cls[0]) {
+        const vf_entry_t *e = im->recs->items[index].entry;
+        const char *iri = e->body ? vf_entry_iri (e) : NULL;
+        char q[VF_QUOTE_MAX];
+        if (iri && strncmp (iri, "_:", 2) != 0)
+            vf_err_prefix (err, "%s %s", e->cls, vf_quote (q, sizeof q, iri, strlen (iri)));
+        else
+            vf_err_prefix (err, "%s", e->cls);
+    }
     if (rc == 0 && iri_out)
         *iri_out = json_deep_copy (json_object_get (im->recs->items[index].entry->body, "@id"));
     return rc;
@@ -720,11 +729,9 @@ s_document (s_import_t *im, const json_t *doc)
     }
     if (rc == 0 && json_is_array (nodes)) {
         for (size_t k = 0; k < json_array_size (nodes) && rc == 0; k++) {
-            size_t before = im->recs->n;
             rc = s_node (im, &root, json_array_get (nodes, k), 1, NULL);
             if (rc)
-                vf_err_prefix (im->err, "@graph[%zu]%s%s", k, before < im->recs->n ? " " : "",
-                               before < im->recs->n ? im->recs->items[before].entry->cls : "");
+                vf_err_prefix (im->err, "@graph[%zu]", k);
         }
     } else if (rc == 0) {
         rc = s_node (im, &root, nodes, 1, NULL);

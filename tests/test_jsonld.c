@@ -183,7 +183,7 @@ test_errors_name_the_node (void **state)
                       " {\"@type\": \"EconomicEvent\", \"effortQuantity\": "
                       "  {\"hasNumericalValue\": \"1.2.3\", \"hasUnit\": \"hour\"}}]}";
     assert_int_equal (vf_jsonld_import (doc, strlen (doc), &recs, &err), VF_EINVALID);
-    assert_non_null (strstr (err.msg, "@graph[1] EconomicEvent"));
+    assert_non_null (strstr (err.msg, "@graph[1]: EconomicEvent: effortQuantity: hasNumericalValue"));
     assert_non_null (strstr (err.msg, "effortQuantity"));
 }
 

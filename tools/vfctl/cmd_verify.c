@@ -1,6 +1,7 @@
 /*  cmd_verify.c - vfctl verify: check signed entries (ids, signatures,
     ValueFlows rules, equivocation within the input). */
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +15,7 @@ static int s_run (int argc, char **argv);
 const vfctl_cmd_t vfctl_cmd_verify = {
     "verify",
     "check signed entries: ids, signatures and ValueFlows rules",
-    "usage: vfctl verify [FILE|-]\n"
+    "usage: vfctl verify [--list] [FILE|-]\n"
     "\n"
     "Check every signed entry in FILE (or standard input): JSON lines as written\n"
     "by `vfctl sign`, or one JSON-LD document whose nodes carry \"vfn:entry\".\n"
@@ -24,6 +25,11 @@ const vfctl_cmd_t vfctl_cmd_verify = {
     "reported as an equivocation. Each failure is printed with its line or\n"
     "record number. Exit status 0 only if every entry passes, 1 otherwise.\n"
     "\n"
+    "Options:\n"
+    "  -l, --list   print one line per valid entry: author (short), seq, class,\n"
+    "               action and quantity for events, the record's IRI, and for\n"
+    "               events the resource it affects (-> the receiver's resource)\n"
+    "\n"
     "Example:\n"
     "  vfctl verify harvest.entries\n"
     "  3 entries verified\n",
@@ -31,6 +37,7 @@ const vfctl_cmd_t vfctl_cmd_verify = {
 };
 
 typedef struct {
+    bool list;
     size_t total;
     size_t bad;
     json_t *seen;  /* "author/seq" -> entry id text: equivocation check */
@@ -45,6 +52,34 @@ s_report (const char *where, const vf_entry_t *e, const char *msg)
                  msg);
     else
         fprintf (stderr, "vfctl verify: %s: %s\n", where, msg);
+}
+
+static const char *
+s_str (const json_t *body, const char *key)
+{
+    const char *s = json_string_value (json_object_get (body, key));
+    return s ? s : "";
+}
+
+/*  One line about a verified entry, for --list. */
+static void
+s_list (const vf_entry_t *e)
+{
+    char author[VF_TEXT_MAX];
+    vf_text_encode (author, VF_TEXT_KEY, e->author);
+    printf ("%.12s  %4" PRIu64 "  %-22s", author, e->seq, e->cls);
+    const json_t *q = json_object_get (e->body, "resourceQuantity");
+    if (!q)
+        q = json_object_get (e->body, "effortQuantity");
+    if (json_object_get (e->body, "action"))
+        printf (" %-9s %8s %-9s", s_str (e->body, "action"), s_str (q, "hasNumericalValue"),
+                s_str (q, "hasUnit"));
+    printf (" %s", vf_entry_iri (e));
+    if (*s_str (e->body, "resourceInventoriedAs") || *s_str (e->body, "toResourceInventoriedAs"))
+        printf ("\n%62s %s%s%s", "resource:", s_str (e->body, "resourceInventoriedAs"),
+                *s_str (e->body, "toResourceInventoriedAs") ? " -> " : "",
+                s_str (e->body, "toResourceInventoriedAs"));
+    putchar ('\n');
 }
 
 static void
@@ -71,9 +106,12 @@ s_check_record (vf_record_t *rec, const char *where, s_tally_t *t)
                   json_string_value (prev));
         s_report (where, rec->entry, msg);
         t->bad++;
-    } else if (!prev) {
-        json_object_set_new (t->seen, key, json_string (id));
+        return;
     }
+    if (!prev)
+        json_object_set_new (t->seen, key, json_string (id));
+    if (t->list)
+        s_list (rec->entry);
 }
 
 static void
@@ -132,6 +170,11 @@ s_run (int argc, char **argv)
     const vfctl_cmd_t *cmd = &vfctl_cmd_verify;
     if (vfctl_wants_help (cmd, argc, argv))
         return VFCTL_OK;
+    s_tally_t t = { false, 0, 0, NULL };
+    if (argc > 1 && (strcmp (argv[1], "-l") == 0 || strcmp (argv[1], "--list") == 0)) {
+        t.list = true;
+        argc--, argv++;
+    }
     if (argc > 2 || (argc == 2 && argv[1][0] == '-' && argv[1][1]))
         return vfctl_usage (cmd, "expected at most one input file");
     const char *path = argc == 2 ? argv[1] : "-";
@@ -141,7 +184,7 @@ s_run (int argc, char **argv)
     int rc = vfctl_read_all (path, VF_JSONLD_MAX_BYTES, &text, &len, &err);
     if (rc)
         return vfctl_fail (cmd->name, VFCTL_ERROR, "%s", vf_err_msg (&err, rc));
-    s_tally_t t = { 0, 0, json_object () };
+    t.seen = json_object ();
     json_t *whole = json_loadb (text, len, JSON_REJECT_DUPLICATES, NULL);
     if (whole)
         s_check_doc (whole, "document", &t);
