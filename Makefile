@@ -138,7 +138,10 @@ FORMAT_SRC = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 format:
 	clang-format -i --style=file $(FORMAT_SRC)
 format-check:
-	@clang-format --dry-run --Werror --style=file $(FORMAT_SRC) && echo "format-check: clean"
+	@bad=$$(for f in $(FORMAT_SRC); do \
+	    clang-format --dry-run --Werror --style=file "$$f" >/dev/null 2>&1 || echo "$$f"; done); \
+	if [ -n "$$bad" ]; then echo "format-check: not clang-formatted (run make format):"; \
+	    echo "$$bad" | sed 's/^/  /'; exit 1; fi; echo "format-check: clean"
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

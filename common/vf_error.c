@@ -6,20 +6,20 @@
 #include <string.h>
 
 static const char *s_messages[] = {
-    [-(VF_ENOMEM) - 1001] = "out of memory",
-    [-(VF_EIO) - 1001] = "input/output error",
-    [-(VF_EINVAL) - 1001] = "invalid argument",
-    [-(VF_EPARSE) - 1001] = "malformed input",
-    [-(VF_ENONCANON) - 1001] = "not in canonical form",
-    [-(VF_ETOOBIG) - 1001] = "limit exceeded",
-    [-(VF_ERANGE) - 1001] = "number out of range",
-    [-(VF_EINVALID) - 1001] = "breaks a ValueFlows or entry rule",
-    [-(VF_EBADSIG) - 1001] = "id or signature does not verify",
-    [-(VF_EPERM) - 1001] = "permission denied or unsafe permissions",
-    [-(VF_ENOTFOUND) - 1001] = "not found",
-    [-(VF_EEXIST) - 1001] = "already exists",
-    [-(VF_ECRYPTO) - 1001] = "cryptographic library failure",
-    [-(VF_EUNIT) - 1001] = "units do not match",
+    [-(VF_ENOMEM) -1001] = "out of memory",
+    [-(VF_EIO) -1001] = "input/output error",
+    [-(VF_EINVAL) -1001] = "invalid argument",
+    [-(VF_EPARSE) -1001] = "malformed input",
+    [-(VF_ENONCANON) -1001] = "not in canonical form",
+    [-(VF_ETOOBIG) -1001] = "limit exceeded",
+    [-(VF_ERANGE) -1001] = "number out of range",
+    [-(VF_EINVALID) -1001] = "breaks a ValueFlows or entry rule",
+    [-(VF_EBADSIG) -1001] = "id or signature does not verify",
+    [-(VF_EPERM) -1001] = "permission denied or unsafe permissions",
+    [-(VF_ENOTFOUND) -1001] = "not found",
+    [-(VF_EEXIST) -1001] = "already exists",
+    [-(VF_ECRYPTO) -1001] = "cryptographic library failure",
+    [-(VF_EUNIT) -1001] = "units do not match",
 };
 
 const char *
@@ -94,7 +94,7 @@ vf_quote (char *buf, size_t bufsz, const char *s, size_t len)
     for (i = 0; i < len; i++) {
         unsigned char c = (unsigned char) s[i];
         size_t need = (c >= 0x20 && c < 0x7f && c != '\\' && c != '\'') ? 1 : 4;
-        if (o + need + 5 > bufsz)   /* room for "'...\0" */
+        if (o + need + 5 > bufsz) /* room for "'...\0" */
             break;
         if (need == 1)
             buf[o++] = (char) c;

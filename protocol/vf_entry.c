@@ -145,7 +145,8 @@ s_read_audience (vf_mp_reader_t *r, vf_entry_t *e, vf_err_t *err)
         return rc;
     if (it.type == VF_MP_STR) {
         if (it.len != 6 || memcmp (it.ptr, "public", 6) != 0)
-            return vf_err_set (err, VF_EPARSE, "audience: expected \"public\" or a list of networks");
+            return vf_err_set (err, VF_EPARSE,
+                               "audience: expected \"public\" or a list of networks");
         e->is_public = true;
         return 0;
     }
@@ -219,8 +220,10 @@ s_read_envelope (vf_mp_reader_t *r, vf_entry_t *e, vf_err_t *err)
         (rc = vf_mp_expect (r, VF_MP_UINT, &it, "v", err)))
         return rc;
     if (it.u != VF_ENTRY_VERSION)
-        return vf_err_set (err, VF_EPARSE, "entry format version %llu is not supported (this "
-                           "node reads version %d)", (unsigned long long) it.u, VF_ENTRY_VERSION);
+        return vf_err_set (err, VF_EPARSE,
+                           "entry format version %llu is not supported (this "
+                           "node reads version %d)",
+                           (unsigned long long) it.u, VF_ENTRY_VERSION);
     return 0;
 }
 

@@ -27,20 +27,20 @@
 
 typedef struct {
     /*  Envelope. */
-    uint8_t author[VF_KEY_BYTES];   /* the signing node's Ed25519 key */
-    uint64_t seq;                   /* per-author sequence number, >= 1 */
-    uint64_t time;                  /* creation time, ms since the epoch */
-    bool is_public;                 /* audience: public, or ... */
-    size_t naudience;               /* ... these networks (1..VF_AUDIENCE_MAX), */
+    uint8_t author[VF_KEY_BYTES];                    /* the signing node's Ed25519 key */
+    uint64_t seq;                                    /* per-author sequence number, >= 1 */
+    uint64_t time;                                   /* creation time, ms since the epoch */
+    bool is_public;                                  /* audience: public, or ... */
+    size_t naudience;                                /* ... these networks (1..VF_AUDIENCE_MAX), */
     uint8_t audience[VF_AUDIENCE_MAX][VF_KEY_BYTES]; /* sorted by bytes */
-    char cls[VF_CLASS_MAX + 1];     /* ValueFlows class, e.g. "EconomicEvent" */
-    json_t *body;                   /* the record, owned by the entry */
+    char cls[VF_CLASS_MAX + 1];                      /* ValueFlows class, e.g. "EconomicEvent" */
+    json_t *body;                                    /* the record, owned by the entry */
 
     /*  Set by vf_entry_sign and vf_entry_open. */
     bool is_signed;
-    uint8_t id[VF_HASH_BYTES];      /* BLAKE2b-256 of the canonical encoding */
-    uint8_t sig[VF_SIG_BYTES];      /* Ed25519 signature of id by author */
-    uint8_t *blob;                  /* sig || canonical encoding, owned */
+    uint8_t id[VF_HASH_BYTES]; /* BLAKE2b-256 of the canonical encoding */
+    uint8_t sig[VF_SIG_BYTES]; /* Ed25519 signature of id by author */
+    uint8_t *blob;             /* sig || canonical encoding, owned */
     size_t blob_len;
 } vf_entry_t;
 

@@ -16,13 +16,13 @@
 /*  The active context: the prefix/term map. @vocab is always ValueFlows
     (a document that declares another @vocab is refused). */
 typedef struct {
-    json_t *terms;  /* term or prefix -> IRI string */
+    json_t *terms; /* term or prefix -> IRI string */
 } s_ctx_t;
 
 /*  Import state for one document. */
 typedef struct {
     vf_records_t *recs;
-    unsigned blank_seq;  /* for embedded nodes without @id */
+    unsigned blank_seq; /* for embedded nodes without @id */
     vf_err_t *err;
 } s_import_t;
 
@@ -103,8 +103,10 @@ s_ctx_term (s_ctx_t *ctx, const char *key, const json_t *def, vf_err_t *err)
     if (json_is_null (def))
         return json_object_del (ctx->terms, key), 0;
     if (!json_is_string (iri))
-        return vf_err_set (err, VF_EINVALID, "@context term '%s': expected an IRI string or "
-                           "{\"@id\": IRI}", key);
+        return vf_err_set (err, VF_EINVALID,
+                           "@context term '%s': expected an IRI string or "
+                           "{\"@id\": IRI}",
+                           key);
     const char *s = json_string_value (iri);
     if (strlen (s) > VF_IRI_MAX)
         return vf_err_set (err, VF_ETOOBIG, "@context term '%s': IRI %s too long", key,
@@ -121,10 +123,12 @@ s_ctx_object (s_ctx_t *ctx, const json_t *obj, vf_err_t *err)
         char q[VF_QUOTE_MAX];
         if (strcmp (key, "@vocab") == 0) {
             if (!json_is_string (val) || !s_is_vf_ns (json_string_value (val)))
-                return vf_err_set (err, VF_EINVALID, "@context @vocab must be the ValueFlows "
-                                   "namespace %s", VF_NS);
+                return vf_err_set (err, VF_EINVALID,
+                                   "@context @vocab must be the ValueFlows "
+                                   "namespace %s",
+                                   VF_NS);
         } else if (strcmp (key, "@version") == 0 || strcmp (key, "@language") == 0) {
-            continue;  /* no effect on what we read */
+            continue; /* no effect on what we read */
         } else if (key[0] == '@') {
             return vf_err_set (err, VF_EINVALID, "@context keyword %s is not supported",
                                vf_quote (q, sizeof q, key, strlen (key)));
@@ -153,9 +157,10 @@ s_ctx_apply (s_ctx_t *ctx, const json_t *value, vf_err_t *err)
         const char *url = json_string_value (value);
         char q[VF_QUOTE_MAX];
         if (!s_known_context_url (url))
-            return vf_err_set (err, VF_EINVALID, "remote @context %s cannot be fetched: put its "
-                               "terms in an inline @context", vf_quote (q, sizeof q, url,
-                               strlen (url)));
+            return vf_err_set (err, VF_EINVALID,
+                               "remote @context %s cannot be fetched: put its "
+                               "terms in an inline @context",
+                               vf_quote (q, sizeof q, url, strlen (url)));
         return 0;
     }
     if (json_is_object (value))
@@ -202,7 +207,7 @@ s_expand (const s_ctx_t *ctx, const char *s, bool is_vocab)
             }
         }
     }
-    if (is_vocab && !colon) {  /* a vfnode document speaks VF: @vocab is VF */
+    if (is_vocab && !colon) { /* a vfnode document speaks VF: @vocab is VF */
         char *out = NULL;
         if (asprintf (&out, "%s%s", VF_NS, s) < 0)
             return NULL;
@@ -237,7 +242,7 @@ s_term (const s_ctx_t *ctx, const char *key, char *out, size_t outsz, char **ext
 static int
 s_type_error (vf_err_t *err, const char *prop, const char *want)
 {
-    (void) prop;  /* the caller prefixes the property's key */
+    (void) prop; /* the caller prefixes the property's key */
     return vf_err_set (err, VF_EINVALID, "expected %s", want);
 }
 
@@ -324,11 +329,12 @@ s_measure (const s_ctx_t *ctx, const json_t *v, const char *prop, json_t **out, 
         char term[64], *ext = NULL;
         json_t *nv = NULL;
         if (strcmp (key, "@type") == 0)
-            continue;  /* om2:Measure */
+            continue; /* om2:Measure */
         if ((rc = s_term (ctx, key, term, sizeof term, &ext)))
             break;
         const char *om2 = ext && strncmp (ext, OM2_NS, strlen (OM2_NS)) == 0 ? ext + strlen (OM2_NS)
-                          : ext && strncmp (ext, "om2:", 4) == 0 ? ext + 4 : NULL;
+                          : ext && strncmp (ext, "om2:", 4) == 0             ? ext + 4
+                                                                             : NULL;
         const char *name = ext ? om2 : term;
         if (name && strcmp (name, "hasNumericalValue") == 0)
             rc = s_decimal (val, "hasNumericalValue", &nv, err);
@@ -336,8 +342,10 @@ s_measure (const s_ctx_t *ctx, const json_t *v, const char *prop, json_t **out, 
             rc = s_unit (ctx, val, &nv, err);
         else {
             char q[VF_QUOTE_MAX];
-            rc = vf_err_set (err, VF_EINVALID, "unknown key %s (a measure has hasNumericalValue "
-                             "and hasUnit)", vf_quote (q, sizeof q, key, strlen (key)));
+            rc = vf_err_set (err, VF_EINVALID,
+                             "unknown key %s (a measure has hasNumericalValue "
+                             "and hasUnit)",
+                             vf_quote (q, sizeof q, key, strlen (key)));
         }
         if (rc == 0 && json_object_set_new (m, name, nv))
             rc = VF_ENOMEM;
@@ -360,7 +368,8 @@ static int
 s_extension (const json_t *v, const char *prop, json_t **out, vf_err_t *err)
 {
     if (json_is_real (v))
-        return vf_err_set (err, VF_EINVALID, "real number not allowed in an extension "
+        return vf_err_set (err, VF_EINVALID,
+                           "real number not allowed in an extension "
                            "property; write it as a string");
     if (json_is_object (v) || json_is_array (v)) {
         size_t idx;
@@ -408,9 +417,12 @@ s_scalar (s_import_t *im, const s_ctx_t *ctx, const vf_prop_t *prop, const json_
         if (s_is_embedded (v))
             return s_node (im, ctx, v, depth + 1, out);
         return s_iri_value (ctx, v, prop->name, out, err);
-    case VF_PT_URI: return s_iri_value (ctx, v, prop->name, out, err);
-    case VF_PT_MEASURE: return s_measure (ctx, v, prop->name, out, err);
-    case VF_PT_DECIMAL: return s_decimal (v, prop->name, out, err);
+    case VF_PT_URI:
+        return s_iri_value (ctx, v, prop->name, out, err);
+    case VF_PT_MEASURE:
+        return s_measure (ctx, v, prop->name, out, err);
+    case VF_PT_DECIMAL:
+        return s_decimal (v, prop->name, out, err);
     case VF_PT_BOOL:
         if (!json_is_boolean (u))
             return s_type_error (err, prop->name, "true or false");
@@ -444,7 +456,8 @@ s_value (s_import_t *im, const s_ctx_t *ctx, const vf_prop_t *prop, const json_t
          json_t **out)
 {
     if (json_is_object (v) && (json_object_get (v, "@list") || json_object_get (v, "@set")))
-        v = json_object_get (v, "@list") ? json_object_get (v, "@list") : json_object_get (v, "@set");
+        v = json_object_get (v, "@list") ? json_object_get (v, "@list")
+                                         : json_object_get (v, "@set");
     if (!prop->many) {
         if (json_is_array (v))
             return vf_err_set (im->err, VF_EINVALID, "has one value, got a list");
@@ -493,8 +506,8 @@ s_env_uint (const json_t *env, const char *name, uint64_t min, uint64_t *out, bo
     if (!v)
         return 0;
     if (!json_is_integer (v) || json_integer_value (v) < (json_int_t) min)
-        return vf_err_set (err, VF_EINVALID, "vfn:entry.%s: expected an integer >= %" PRIu64,
-                           name, min);
+        return vf_err_set (err, VF_EINVALID, "vfn:entry.%s: expected an integer >= %" PRIu64, name,
+                           min);
     *out = (uint64_t) json_integer_value (v);
     *has = true;
     return 0;
@@ -509,8 +522,10 @@ s_env_audience (const json_t *v, vf_record_t *rec, vf_err_t *err)
     if (json_is_string (v) && strcmp (json_string_value (v), "public") == 0)
         return 0;
     if (!json_is_array (v) || json_array_size (v) == 0 || json_array_size (v) > VF_AUDIENCE_MAX)
-        return vf_err_set (err, VF_EINVALID, "vfn:entry.audience: expected \"public\" or a list "
-                           "of 1-%d network ids (vfn_...)", VF_AUDIENCE_MAX);
+        return vf_err_set (err, VF_EINVALID,
+                           "vfn:entry.audience: expected \"public\" or a list "
+                           "of 1-%d network ids (vfn_...)",
+                           VF_AUDIENCE_MAX);
     for (size_t k = 0; k < json_array_size (v); k++) {
         uint8_t net[VF_KEY_BYTES];
         const json_t *s = json_array_get (v, k);
@@ -623,7 +638,7 @@ s_property (s_import_t *im, const s_ctx_t *ctx, const vf_class_t *cls, size_t in
         const vf_prop_t *prop = vf_class_prop (cls, term);
         if (prop)
             rc = s_value (im, ctx, prop, val, depth, &nv);
-        else  /* validation names it with the class and suggestions */
+        else /* validation names it with the class and suggestions */
             rc = s_extension (val, term, &nv, im->err);
     }
     json_t *body = im->recs->items[index].entry->body;
@@ -775,219 +790,4 @@ vf_jsonld_import (const char *text, size_t len, vf_records_t **out, vf_err_t *er
     int rc = vf_jsonld_import_json (doc, out, err);
     json_decref (doc);
     return rc;
-}
-
-/* ------------------------------------------------------------ minting */
-
-/*  Replace blank node references in v (in place) by their minted IRIs. */
-static int
-s_rewrite (json_t *v, const json_t *minted, vf_err_t *err)
-{
-    if (json_is_object (v)) {
-        const char *key;
-        json_t *child;
-        json_object_foreach (v, key, child) {
-            if (strcmp (key, "@id") == 0)
-                continue;
-            int rc = s_rewrite (child, minted, err);
-            if (rc)
-                return rc;
-        }
-    } else if (json_is_array (v)) {
-        for (size_t k = 0; k < json_array_size (v); k++) {
-            int rc = s_rewrite (json_array_get (v, k), minted, err);
-            if (rc)
-                return rc;
-        }
-    } else if (json_is_string (v) && strncmp (json_string_value (v), "_:", 2) == 0) {
-        const json_t *iri = json_object_get (minted, json_string_value (v));
-        if (!iri)
-            return vf_err_set (err, VF_EINVALID, "reference to blank node %s, which the document "
-                               "does not define", json_string_value (v));
-        return json_string_set (v, json_string_value (iri)) ? VF_ENOMEM : 0;
-    }
-    return 0;
-}
-
-static int
-s_prepare_one (vf_record_t *rec, const uint8_t author[VF_KEY_BYTES], uint64_t *next_seq,
-               uint64_t now_ms, const vf_entry_t *audience, json_t *minted, vf_err_t *err)
-{
-    vf_entry_t *e = rec->entry;
-    char key[VF_TEXT_MAX];
-    if (rec->has_author && memcmp (e->author, author, VF_KEY_BYTES) != 0)
-        return vf_err_set (err, VF_EINVALID, "record was signed by %s, not by this key",
-                           vf_text_encode (key, VF_TEXT_KEY, e->author));
-    memcpy (e->author, author, VF_KEY_BYTES);
-    if (!rec->has_seq)
-        e->seq = (*next_seq)++;
-    if (!rec->has_time)
-        e->time = now_ms;
-    if (!rec->has_audience) {
-        e->is_public = true;
-        e->naudience = 0;
-        for (size_t k = 0; audience && k < audience->naudience; k++)
-            vf_entry_add_network (e, audience->audience[k]);
-    }
-    const char *iri = vf_entry_iri (e);
-    if (iri && strncmp (iri, "_:", 2) != 0)
-        return 0;
-    char minted_iri[VF_TEXT_MAX + 48];
-    snprintf (minted_iri, sizeof minted_iri, VF_VFN_NS "%s:%" PRIu64,
-              vf_text_encode (key, VF_TEXT_KEY, author), e->seq);
-    if (iri && json_object_get (minted, iri))
-        return vf_err_set (err, VF_EINVALID, "blank node %s is defined twice", iri);
-    if (iri && json_object_set_new (minted, iri, json_string (minted_iri)))
-        return VF_ENOMEM;
-    return json_object_set_new (e->body, "@id", json_string (minted_iri)) ? VF_ENOMEM : 0;
-}
-
-int
-vf_records_prepare (vf_records_t *recs, const uint8_t author[VF_KEY_BYTES], uint64_t *next_seq,
-                    uint64_t now_ms, const vf_entry_t *audience, vf_err_t *err)
-{
-    json_t *minted = json_object ();
-    if (!minted)
-        return VF_ENOMEM;
-    int rc = 0;
-    for (size_t k = 0; k < recs->n && rc == 0; k++) {
-        rc = s_prepare_one (&recs->items[k], author, next_seq, now_ms, audience, minted, err);
-        if (rc)
-            vf_err_prefix (err, "record %zu (%s)", k + 1, recs->items[k].entry->cls);
-    }
-    for (size_t k = 0; k < recs->n && rc == 0; k++) {
-        rc = s_rewrite (recs->items[k].entry->body, minted, err);
-        if (rc)
-            vf_err_prefix (err, "record %zu (%s)", k + 1, recs->items[k].entry->cls);
-    }
-    json_decref (minted);
-    return rc;
-}
-
-int
-vf_record_verify (vf_record_t *rec, vf_err_t *err)
-{
-    vf_entry_t *e = rec->entry;
-    if (!(rec->has_author && rec->has_seq && rec->has_time && rec->has_audience && rec->has_sig))
-        return vf_err_set (err, VF_EINVALID, "not a signed entry: vfn:entry needs author, seq, "
-                           "time, audience and sig");
-    uint8_t *enc = NULL, *blob = NULL;
-    size_t len = 0;
-    uint8_t id[VF_HASH_BYTES];
-    int rc = vf_entry_encode (e, &enc, &len, err);
-    if (rc)
-        return rc;
-    vf_hash (id, enc, len);
-    char a[VF_TEXT_MAX], b[VF_TEXT_MAX];
-    if (rec->has_id && memcmp (id, e->id, VF_HASH_BYTES) != 0)
-        rc = vf_err_set (err, VF_EBADSIG, "content hashes to %s, not the claimed id %s",
-                         vf_text_encode (a, VF_TEXT_ID, id), vf_text_encode (b, VF_TEXT_ID, e->id));
-    else if (vf_verify (e->sig, id, VF_HASH_BYTES, e->author) != 0)
-        rc = vf_err_set (err, VF_EBADSIG, "signature does not verify for author %s",
-                         vf_text_encode (a, VF_TEXT_KEY, e->author));
-    else if (!(blob = malloc (VF_SIG_BYTES + len)))
-        rc = VF_ENOMEM;
-    if (rc == 0) {
-        memcpy (e->id, id, VF_HASH_BYTES);
-        memcpy (blob, e->sig, VF_SIG_BYTES);
-        memcpy (blob + VF_SIG_BYTES, enc, len);
-        free (e->blob);
-        e->blob = blob;
-        e->blob_len = VF_SIG_BYTES + len;
-        e->is_signed = true;
-    }
-    free (enc);
-    return rc;
-}
-
-/* ------------------------------------------------------------ export */
-
-json_t *
-vf_jsonld_context (void)
-{
-    return json_pack ("{s:s, s:s}", "@vocab", VF_NS, VF_VFN_PREFIX, VF_VFN_NS);
-}
-
-/*  A canonical decimal string as a JSON number when the number reads back
-    exactly (integers, and up to 15 significant digits), else the string. */
-static json_t *
-s_number (const char *text)
-{
-    vf_decimal_t d;
-    if (vf_decimal_parse_canonical (&d, text, strlen (text), NULL) != 0)
-        return json_string (text);
-    if (d.scale == 0)
-        return json_integer (d.coef);
-    double x = strtod (text, NULL);
-    vf_decimal_t back;
-    if (vf_decimal_from_double (&back, x, NULL) == 0 && vf_decimal_cmp (back, d) == 0)
-        return json_real (x);
-    return json_string (text);
-}
-
-static json_t *
-s_export_value (const vf_prop_t *prop, const json_t *v)
-{
-    if (prop && prop->type == VF_PT_DECIMAL && json_is_string (v))
-        return s_number (json_string_value (v));
-    if (prop && prop->type == VF_PT_MEASURE && json_is_object (v)) {
-        json_t *m = json_deep_copy (v);
-        const json_t *num = json_object_get (v, "hasNumericalValue");
-        if (m && json_is_string (num))
-            json_object_set_new (m, "hasNumericalValue", s_number (json_string_value (num)));
-        return m;
-    }
-    if (prop && prop->many && json_is_array (v)) {
-        json_t *arr = json_array ();
-        for (size_t k = 0; arr && k < json_array_size (v); k++)
-            json_array_append_new (arr, s_export_value (prop, json_array_get (v, k)));
-        return arr;
-    }
-    return json_deep_copy (v);
-}
-
-static json_t *
-s_export_envelope (const vf_entry_t *e)
-{
-    char text[VF_TEXT_MAX], sig[2 * VF_SIG_BYTES + 1];
-    json_t *env = json_object ();
-    if (!env)
-        return NULL;
-    if (e->is_signed) {
-        json_object_set_new (env, "id", json_string (vf_text_encode (text, VF_TEXT_ID, e->id)));
-        for (size_t k = 0; k < VF_SIG_BYTES; k++)
-            snprintf (sig + 2 * k, 3, "%02x", e->sig[k]);
-        json_object_set_new (env, "sig", json_string (sig));
-    }
-    json_object_set_new (env, "author", json_string (vf_text_encode (text, VF_TEXT_KEY, e->author)));
-    json_object_set_new (env, "seq", json_integer ((json_int_t) e->seq));
-    json_object_set_new (env, "time", json_integer ((json_int_t) e->time));
-    json_t *aud = e->is_public ? json_string ("public") : json_array ();
-    for (size_t k = 0; !e->is_public && k < e->naudience; k++)
-        json_array_append_new (aud, json_string (vf_text_encode (text, VF_TEXT_NET, e->audience[k])));
-    json_object_set_new (env, "audience", aud);
-    return env;
-}
-
-json_t *
-vf_jsonld_export_entry (const vf_entry_t *e, bool with_context)
-{
-    json_t *node = json_object ();
-    if (!node)
-        return NULL;
-    if (with_context)
-        json_object_set_new (node, "@context", vf_jsonld_context ());
-    json_object_set (node, "@id", json_object_get (e->body, "@id"));
-    json_object_set_new (node, "@type", json_string (e->cls));
-    const vf_class_t *cls = vf_class_by_name (e->cls);
-    const char *key;
-    json_t *val;
-    json_object_foreach (e->body, key, val) {
-        if (strcmp (key, "@id") == 0)
-            continue;
-        const vf_prop_t *prop = cls ? vf_class_prop (cls, key) : NULL;
-        json_object_set_new (node, key, s_export_value (prop, val));
-    }
-    json_object_set_new (node, VF_VFN_PREFIX ":entry", s_export_envelope (e));
-    return node;
 }

@@ -69,9 +69,8 @@ void vf_records_destroy (vf_records_t **self_p);
     with a blank node id, and replace references to blank nodes by the
     minted IRIs. Errors: VF_EINVALID (a record claims another author, a
     reference to an undefined blank node). */
-int vf_records_prepare (vf_records_t *recs, const uint8_t author[VF_KEY_BYTES],
-                        uint64_t *next_seq, uint64_t now_ms, const vf_entry_t *audience,
-                        vf_err_t *err);
+int vf_records_prepare (vf_records_t *recs, const uint8_t author[VF_KEY_BYTES], uint64_t *next_seq,
+                        uint64_t now_ms, const vf_entry_t *audience, vf_err_t *err);
 
 /*  Rebuild the signed entry a record's "vfn:entry" describes (it must give
     author, seq, time, audience and sig): encode, compute the id, compare it

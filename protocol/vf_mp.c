@@ -100,20 +100,20 @@ typedef struct {
 } s_sized_t;
 
 static const s_sized_t s_sized[] = {
-    { 0xcc, VF_MP_UINT, 1, 0x80 },  { 0xcd, VF_MP_UINT, 2, 0x100 },
+    { 0xcc, VF_MP_UINT, 1, 0x80 },    { 0xcd, VF_MP_UINT, 2, 0x100 },
     { 0xce, VF_MP_UINT, 4, 0x10000 }, { 0xcf, VF_MP_UINT, 8, 0x100000000ull },
-    { 0xd9, VF_MP_STR, 1, 32 },     { 0xda, VF_MP_STR, 2, 0x100 },
-    { 0xdb, VF_MP_STR, 4, 0x10000 }, { 0xc4, VF_MP_BIN, 1, 0 },
-    { 0xc5, VF_MP_BIN, 2, 0x100 },   { 0xc6, VF_MP_BIN, 4, 0x10000 },
-    { 0xdc, VF_MP_ARRAY, 2, 16 },    { 0xdd, VF_MP_ARRAY, 4, 0x10000 },
-    { 0xde, VF_MP_MAP, 2, 16 },      { 0xdf, VF_MP_MAP, 4, 0x10000 },
+    { 0xd9, VF_MP_STR, 1, 32 },       { 0xda, VF_MP_STR, 2, 0x100 },
+    { 0xdb, VF_MP_STR, 4, 0x10000 },  { 0xc4, VF_MP_BIN, 1, 0 },
+    { 0xc5, VF_MP_BIN, 2, 0x100 },    { 0xc6, VF_MP_BIN, 4, 0x10000 },
+    { 0xdc, VF_MP_ARRAY, 2, 16 },     { 0xdd, VF_MP_ARRAY, 4, 0x10000 },
+    { 0xde, VF_MP_MAP, 2, 16 },       { 0xdf, VF_MP_MAP, 4, 0x10000 },
 };
 
 static const char *
 s_type_name (vf_mp_type_t t)
 {
-    static const char *names[] = { "nil", "boolean", "integer", "negative integer",
-                                   "string", "binary", "array", "map" };
+    static const char *names[] = { "nil",    "boolean", "integer", "negative integer",
+                                   "string", "binary",  "array",   "map" };
     return names[t];
 }
 
@@ -129,18 +129,26 @@ s_read_signed (vf_mp_reader_t *r, uint8_t tag, vf_mp_item_t *it, vf_err_t *err)
         return rc;
     int64_t v;
     switch (width) {
-    case 1: v = (int8_t) raw; break;
-    case 2: v = (int16_t) raw; break;
-    case 4: v = (int32_t) raw; break;
-    default: v = (int64_t) raw; break;
+    case 1:
+        v = (int8_t) raw;
+        break;
+    case 2:
+        v = (int16_t) raw;
+        break;
+    case 4:
+        v = (int32_t) raw;
+        break;
+    default:
+        v = (int64_t) raw;
+        break;
     }
     if (v >= below[tag - 0xd0]) {
         if (v >= 0)
             return vf_err_set (err, VF_ENONCANON,
                                "msgpack not canonical: non-negative %lld in a signed format",
                                (long long) v);
-        return vf_err_set (err, VF_ENONCANON,
-                           "msgpack not canonical: %lld has a shorter encoding", (long long) v);
+        return vf_err_set (err, VF_ENONCANON, "msgpack not canonical: %lld has a shorter encoding",
+                           (long long) v);
     }
     it->type = VF_MP_INT;
     it->i = v;
@@ -333,18 +341,28 @@ s_read_value (vf_mp_reader_t *r, const vf_mp_item_t *it, int depth, json_t **out
         return vf_err_set (err, VF_ETOOBIG, "nested deeper than %d levels", VF_DEPTH_MAX);
     json_t *v = NULL;
     switch (it->type) {
-    case VF_MP_MAP: return s_read_object (r, it->len, depth, out, err);
-    case VF_MP_ARRAY: return s_read_array (r, it->len, depth, out, err);
-    case VF_MP_NIL: v = json_null (); break;
-    case VF_MP_BOOL: v = json_boolean (it->b); break;
-    case VF_MP_INT: v = json_integer (it->i); break;
+    case VF_MP_MAP:
+        return s_read_object (r, it->len, depth, out, err);
+    case VF_MP_ARRAY:
+        return s_read_array (r, it->len, depth, out, err);
+    case VF_MP_NIL:
+        v = json_null ();
+        break;
+    case VF_MP_BOOL:
+        v = json_boolean (it->b);
+        break;
+    case VF_MP_INT:
+        v = json_integer (it->i);
+        break;
     case VF_MP_UINT:
         if (it->u > INT64_MAX)
             return vf_err_set (err, VF_ERANGE, "integer %llu is above the largest allowed (2^63-1)",
                                (unsigned long long) it->u);
         v = json_integer ((json_int_t) it->u);
         break;
-    case VF_MP_STR: v = json_stringn_nocheck ((const char *) it->ptr, it->len); break;
+    case VF_MP_STR:
+        v = json_stringn_nocheck ((const char *) it->ptr, it->len);
+        break;
     case VF_MP_BIN:
         return vf_err_set (err, VF_EPARSE, "binary value not allowed in a record body");
     }
@@ -524,7 +542,8 @@ vf_mp_write_json (vf_mp_writer_t *w, const json_t *v, int depth, vf_err_t *err)
     if ((json_is_object (v) || json_is_array (v)) && depth >= VF_DEPTH_MAX)
         return vf_err_set (err, VF_ETOOBIG, "nested deeper than %d levels", VF_DEPTH_MAX);
     switch (json_typeof (v)) {
-    case JSON_OBJECT: return s_write_object (w, v, depth, err);
+    case JSON_OBJECT:
+        return s_write_object (w, v, depth, err);
     case JSON_ARRAY: {
         int rc = vf_mp_write_array (w, (uint32_t) json_array_size (v));
         for (size_t k = 0; k < json_array_size (v) && rc == 0; k++) {
@@ -541,10 +560,14 @@ vf_mp_write_json (vf_mp_writer_t *w, const json_t *v, int depth, vf_err_t *err)
             return vf_err_set (err, VF_EINVAL, "string contains NUL or invalid UTF-8");
         return vf_mp_write_str (w, s, len);
     }
-    case JSON_INTEGER: return vf_mp_write_int (w, json_integer_value (v));
-    case JSON_TRUE: return vf_mp_write_bool (w, true);
-    case JSON_FALSE: return vf_mp_write_bool (w, false);
-    case JSON_NULL: return vf_mp_write_nil (w);
+    case JSON_INTEGER:
+        return vf_mp_write_int (w, json_integer_value (v));
+    case JSON_TRUE:
+        return vf_mp_write_bool (w, true);
+    case JSON_FALSE:
+        return vf_mp_write_bool (w, false);
+    case JSON_NULL:
+        return vf_mp_write_nil (w);
     case JSON_REAL:
         return vf_err_set (err, VF_EINVAL,
                            "real number %.17g not allowed: write exact decimals as strings",

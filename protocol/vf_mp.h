@@ -25,8 +25,8 @@
 typedef enum {
     VF_MP_NIL,
     VF_MP_BOOL,
-    VF_MP_UINT,   /* any non-negative integer */
-    VF_MP_INT,    /* a negative integer */
+    VF_MP_UINT, /* any non-negative integer */
+    VF_MP_INT,  /* a negative integer */
     VF_MP_STR,
     VF_MP_BIN,
     VF_MP_ARRAY,
@@ -41,8 +41,8 @@ typedef struct {
     bool b;
     uint64_t u;
     int64_t i;
-    const uint8_t *ptr;  /* STR / BIN payload */
-    uint32_t len;        /* STR / BIN length; ARRAY elements; MAP pairs */
+    const uint8_t *ptr; /* STR / BIN payload */
+    uint32_t len;       /* STR / BIN length; ARRAY elements; MAP pairs */
 } vf_mp_item_t;
 
 typedef struct {

@@ -24,10 +24,6 @@
     down to VF_DEPTH_MAX. */
 #define S_BODY_DEPTH 2
 
-/*  Longest unit label accepted in hasUnit: [A-Za-z][A-Za-z0-9_-]{0,63}.
-    OM2 labels are short ("kilogram", "cubicMetre"); longer ones are IRIs. */
-#define S_UNIT_LABEL_MAX 64
-
 /*  OM2 units are written as their label in a body (docs/PROTOCOL.md), so
     that "kilogram" and om2:kilogram are one unit. */
 #define S_OM2_NS "http://www.ontology-of-units-of-measure.org/resource/om-2/"
@@ -105,188 +101,10 @@ s_string (const s_ctx_t *c, const char *path, const json_t *v)
     return 0;
 }
 
-/*  ---- Text forms: UTF-8, IRIs, unit labels, date-times ---- */
-
 static bool
 s_has_prefix (const char *s, const char *prefix)
 {
     return strncmp (s, prefix, strlen (prefix)) == 0;
-}
-
-/*  Length of the UTF-8 sequence at s (n bytes left) and its code point in
- *cp, or 0 if it is not a valid, shortest-form scalar value. */
-static size_t
-s_utf8_next (const unsigned char *s, size_t n, uint32_t *cp)
-{
-    static const uint32_t min[] = { 0, 0, 0x80, 0x800, 0x10000 };
-    size_t len = s[0] < 0x80   ? 1
-                 : s[0] < 0xc2 ? 0
-                 : s[0] < 0xe0 ? 2
-                 : s[0] < 0xf0 ? 3
-                 : s[0] < 0xf5 ? 4
-                               : 0;
-    if (len == 0 || len > n)
-        return 0;
-    uint32_t v = len == 1 ? s[0] : s[0] & (0x7f >> len);
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xc0) != 0x80)
-            return 0;
-        v = (v << 6) | (s[i] & 0x3f);
-    }
-    if (v < min[len] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
-        return 0;
-    *cp = v;
-    return len;
-}
-
-static bool
-s_alpha (int ch)
-{
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z');
-}
-
-static bool
-s_digit (int ch)
-{
-    return ch >= '0' && ch <= '9';
-}
-
-bool
-vf_iri_valid (const char *s, size_t len)
-{
-    if (!s || len == 0 || len > VF_IRI_MAX || !s_alpha ((unsigned char) s[0]))
-        return false;
-    size_t i = 1;
-    while (i < len && s[i] != ':') {
-        int ch = (unsigned char) s[i++];
-        if (!s_alpha (ch) && !s_digit (ch) && ch != '+' && ch != '-' && ch != '.')
-            return false;
-    }
-    if (i + 1 >= len) /* no ":" or nothing after it */
-        return false;
-    const unsigned char *u = (const unsigned char *) s;
-    for (i = 0; i < len;) {
-        uint32_t cp = u[i];
-        size_t n = s_utf8_next (u + i, len - i, &cp);
-        if (n == 0 || cp <= 0x20 || (cp >= 0x7f && cp <= 0x9f))
-            return false;
-        if (cp < 0x80 && strchr ("<>\"{}|\\^`", (int) cp))
-            return false;
-        i += n;
-    }
-    return true;
-}
-
-static bool
-s_unit_label_valid (const char *s, size_t len)
-{
-    if (len == 0 || len > S_UNIT_LABEL_MAX || !s_alpha ((unsigned char) s[0]))
-        return false;
-    for (size_t i = 1; i < len; i++) {
-        int ch = (unsigned char) s[i];
-        if (!s_alpha (ch) && !s_digit (ch) && ch != '_' && ch != '-')
-            return false;
-    }
-    return true;
-}
-
-/*  An xsd:dateTimeStamp as an instant: seconds since 1970-01-01T00:00:00Z
-    and the fraction digits, for comparing. */
-typedef struct {
-    int64_t secs;
-    const char *frac;
-    size_t fraclen;
-} s_instant_t;
-
-/*  Value of the n digits at s, or -1 if one is not a digit. */
-static int
-s_num (const char *s, size_t n)
-{
-    int v = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (!s_digit ((unsigned char) s[i]))
-            return -1;
-        v = v * 10 + (s[i] - '0');
-    }
-    return v;
-}
-
-/*  Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar
-    (H. Hinnant's days_from_civil). */
-static int64_t
-s_days (int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static bool
-s_datetime_parse (const char *s, size_t len, s_instant_t *out)
-{
-    /*  YYYY-MM-DDThh:mm:ss[.f+](Z|+hh:mm|-hh:mm) */
-    if (!s || len < 20 || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
-        s[16] != ':')
-        return false;
-    int y = s_num (s, 4), mo = s_num (s + 5, 2), d = s_num (s + 8, 2);
-    int h = s_num (s + 11, 2), mi = s_num (s + 14, 2), se = s_num (s + 17, 2);
-    if (y < 1 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || se < 0 ||
-        se > 59)
-        return false;
-    static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > mdays[mo - 1] + (mo == 2 && leap))
-        return false;
-    size_t i = 19;
-    out->frac = s + i;
-    out->fraclen = 0;
-    if (i < len && s[i] == '.') {
-        i++;
-        out->frac = s + i;
-        while (i < len && s_digit ((unsigned char) s[i]))
-            i++;
-        out->fraclen = (size_t) (s + i - out->frac);
-        if (out->fraclen == 0)
-            return false;
-    }
-    int offset = 0;
-    if (i + 1 == len && s[i] == 'Z')
-        offset = 0;
-    else if (i + 6 == len && (s[i] == '+' || s[i] == '-') && s[i + 3] == ':') {
-        int oh = s_num (s + i + 1, 2), om = s_num (s + i + 4, 2);
-        if (oh < 0 || om < 0 || om > 59 || oh > 14 || (oh == 14 && om != 0))
-            return false;
-        offset = (s[i] == '-' ? -1 : 1) * (oh * 3600 + om * 60);
-    } else
-        return false;
-    out->secs = s_days (y, mo, d) * 86400 + h * 3600 + mi * 60 + se - offset;
-    return true;
-}
-
-bool
-vf_datetime_valid (const char *s, size_t len)
-{
-    s_instant_t t;
-    return s_datetime_parse (s, len, &t);
-}
-
-/*  -1, 0, 1 as a is before, at, after b. */
-static int
-s_instant_cmp (const s_instant_t *a, const s_instant_t *b)
-{
-    if (a->secs != b->secs)
-        return a->secs < b->secs ? -1 : 1;
-    size_t n = a->fraclen > b->fraclen ? a->fraclen : b->fraclen;
-    for (size_t i = 0; i < n; i++) {
-        char x = i < a->fraclen ? a->frac[i] : '0';
-        char y = i < b->fraclen ? b->frac[i] : '0';
-        if (x != y)
-            return x < y ? -1 : 1;
-    }
-    return 0;
 }
 
 /*  ---- Suggestions for misspelt property names ---- */
@@ -418,10 +236,10 @@ s_check_unit (const s_ctx_t *c, const char *path, const json_t *v)
     const char *om2 = s_has_prefix (s, S_OM2_NS) ? s + strlen (S_OM2_NS)
                       : s_has_prefix (s, "om2:") ? s + 4
                                                  : NULL;
-    if (om2 && s_unit_label_valid (om2, strlen (om2)))
+    if (om2 && vf_unit_label_valid (om2, strlen (om2)))
         return s_fail (c, "%s: %s is an OM2 unit; write it as its label '%s'", path, s_q (q, v),
                        om2);
-    if (s_unit_label_valid (s, len) || vf_iri_valid (s, len))
+    if (vf_unit_label_valid (s, len) || vf_iri_valid (s, len))
         return 0;
     return s_fail (
         c, "%s: %s is neither a unit label (like 'kilogram', 'one', 'hour') nor an absolute IRI",
@@ -487,7 +305,7 @@ s_check_one (const s_ctx_t *c, const char *path, const vf_prop_t *p, const json_
             return s_fail (c, "%s is empty", path);
         return 0;
     case VF_PT_IRI:
-        if (p->target == VF_CLASS_UNIT && s_unit_label_valid (s, len))
+        if (p->target == VF_CLASS_UNIT && vf_unit_label_valid (s, len))
             return 0;
         __attribute__ ((fallthrough));
     case VF_PT_URI:
@@ -784,10 +602,13 @@ s_links (const s_ctx_t *c, const char *in, const char *out, bool required)
     return 0;
 }
 
+/*  Events and commitments must name their process; an Intent (an offer or
+    a request, e.g. of work hours) often does not know it yet, so for
+    intents only a link that contradicts the action is refused. */
 static int
 s_rule_process_links (const s_ctx_t *c)
 {
-    return s_links (c, "inputOf", "outputOf", true);
+    return s_links (c, "inputOf", "outputOf", c->cls->id != VF_CLASS_INTENT);
 }
 
 static int
@@ -867,10 +688,10 @@ s_rule_time (const s_ctx_t *c)
                        "hasPointInTime cannot be combined with %s (VF: a point in time, or a "
                        "beginning and/or end)",
                        b ? "hasBeginning" : "hasEnd");
-    s_instant_t tb, te;
-    if (b && e && s_datetime_parse (json_string_value (b), json_string_length (b), &tb) &&
-        s_datetime_parse (json_string_value (e), json_string_length (e), &te) &&
-        s_instant_cmp (&tb, &te) > 0)
+    vf_instant_t tb, te;
+    if (b && e && vf_datetime_parse (json_string_value (b), json_string_length (b), &tb) &&
+        vf_datetime_parse (json_string_value (e), json_string_length (e), &te) &&
+        vf_instant_cmp (&tb, &te) > 0)
         return s_fail (c, "hasBeginning %s is after hasEnd %s", s_q (q1, b), s_q (q2, e));
     return 0;
 }

@@ -22,20 +22,11 @@
 #include <stddef.h>
 
 #include "vf_error.h"
+#include "vf_lexical.h"
 #include "vf_vocab.h"
 
 /*  Check body against every rule for cls. Returns 0, or VF_EINVALID with a
     message in err. body is not modified. */
 int vf_validate_record (const vf_class_t *cls, const json_t *body, vf_err_t *err);
-
-/*  Is s (len bytes) an absolute IRI we accept: a scheme (letter, then
-    letters, digits, "+", "-", "."), ":", then at least one character, no
-    spaces, controls or any of <>"{}|\^`, valid UTF-8, at most VF_IRI_MAX
-    bytes. */
-bool vf_iri_valid (const char *s, size_t len);
-
-/*  Is s an xsd:dateTimeStamp: YYYY-MM-DDThh:mm:ss[.fraction](Z|+hh:mm|-hh:mm)
-    with field ranges checked. */
-bool vf_datetime_valid (const char *s, size_t len);
 
 #endif

@@ -38,10 +38,9 @@ s_event (const vf_identity_t *id, uint64_t seq)
     json_t *body = json_pack ("{s:s, s:s, s:s, s:s, s:s, s:s, s:{s:s, s:s}}", "@id",
                               "https://farm.example/ev/1", "action", "produce", "provider",
                               "https://farm.example/", "receiver", "https://farm.example/",
-                              "outputOf", "https://farm.example/harvest",
-                              "resourceConformsTo", "https://farm.example/spec/wool",
-                              "resourceQuantity", "hasNumericalValue", "12.5", "hasUnit",
-                              "kilogram");
+                              "outputOf", "https://farm.example/harvest", "resourceConformsTo",
+                              "https://farm.example/spec/wool", "resourceQuantity",
+                              "hasNumericalValue", "12.5", "hasUnit", "kilogram");
     vf_entry_set_body (e, &body);
     assert_null (body);
     vf_err_t err = { 0 };
@@ -75,7 +74,7 @@ test_sign_then_open_gives_the_same_entry (void **state)
     assert_memory_equal (id2, e->id, VF_HASH_BYTES);
     vf_entry_destroy (&back);
     vf_entry_destroy (&e);
-    vf_entry_destroy (&e);  /* safe twice */
+    vf_entry_destroy (&e); /* safe twice */
     vf_identity_destroy (&id);
 }
 
@@ -129,7 +128,7 @@ test_audience_is_sorted_and_unique (void **state)
     memset (b, 0x11, sizeof b);
     assert_int_equal (vf_entry_add_network (e, a), 0);
     assert_int_equal (vf_entry_add_network (e, b), 0);
-    assert_int_equal (vf_entry_add_network (e, a), 0);  /* duplicate ignored */
+    assert_int_equal (vf_entry_add_network (e, a), 0); /* duplicate ignored */
     assert_false (e->is_public);
     assert_int_equal (e->naudience, 2);
     assert_memory_equal (e->audience[0], b, VF_KEY_BYTES);
@@ -155,7 +154,7 @@ test_audience_is_sorted_and_unique (void **state)
 typedef struct {
     const char *keys[8];
     int nkeys;
-    int audience_kind;  /* 0 public, 1 sorted pair, 2 unsorted pair, 3 duplicate */
+    int audience_kind; /* 0 public, 1 sorted pair, 2 unsorted pair, 3 duplicate */
     size_t author_len;
     uint64_t seq;
     uint64_t version;
@@ -224,16 +223,34 @@ test_decode_refuses_bad_envelopes (void **state)
         { "unsorted audience", { ALL_KEYS, 2, 32, 1, 1, "Process", false }, VF_ENONCANON },
         { "repeated network", { ALL_KEYS, 3, 32, 1, 1, "Process", false }, VF_ENONCANON },
         { "keys out of order",
-          { { "author", "audience", "body", "class", "seq", "time", "v" }, 7, 0, 32, 1, 1,
-            "Process", false },
+          { { "author", "audience", "body", "class", "seq", "time", "v" },
+            7,
+            0,
+            32,
+            1,
+            1,
+            "Process",
+            false },
           VF_EPARSE },
         { "a key missing",
-          { { "audience", "author", "body", "class", "seq", "v" }, 6, 0, 32, 1, 1, "Process",
+          { { "audience", "author", "body", "class", "seq", "v" },
+            6,
+            0,
+            32,
+            1,
+            1,
+            "Process",
             false },
           VF_EPARSE },
         { "an extra key",
-          { { "audience", "author", "body", "class", "extra", "seq", "time", "v" }, 8, 0, 32, 1,
-            1, "Process", false },
+          { { "audience", "author", "body", "class", "extra", "seq", "time", "v" },
+            8,
+            0,
+            32,
+            1,
+            1,
+            "Process",
+            false },
           VF_EPARSE },
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {

@@ -39,7 +39,8 @@ s_import_fails (const char *text, int code, const char *needle)
     assert_null (recs);
 }
 
-static const char *s_body_str (const vf_record_t *r, const char *key)
+static const char *
+s_body_str (const vf_record_t *r, const char *key)
 {
     return json_string_value (json_object_get (r->entry->body, key));
 }
@@ -165,10 +166,9 @@ test_what_import_refuses (void **state)
     s_import_fails ("{\"@type\": \"EconomicEvent\", \"resourceQuantity\": "
                     "{\"hasNumericalValue\": 0.30000000000000004, \"hasUnit\": \"one\"}}",
                     VF_ERANGE, "string");
-    s_import_fails ("{\"@type\": \"Process\", \"https://coop.example/ns#score\": 1.5}",
-                    VF_EINVALID, "real number");
-    s_import_fails ("{\"@type\": \"Process\", \"name\": [\"a\", \"b\"]}", VF_EINVALID,
-                    "one value");
+    s_import_fails ("{\"@type\": \"Process\", \"https://coop.example/ns#score\": 1.5}", VF_EINVALID,
+                    "real number");
+    s_import_fails ("{\"@type\": \"Process\", \"name\": [\"a\", \"b\"]}", VF_EINVALID, "one value");
     s_import_fails ("{\"@graph\": {}}", VF_EINVALID, "@graph");
     s_import_fails ("[]", VF_EINVALID, "no records");
     s_import_fails ("{\"@type\": \"Process\", \"@reverse\": {}}", VF_EINVALID, "@reverse");
@@ -183,7 +183,8 @@ test_errors_name_the_node (void **state)
                       " {\"@type\": \"EconomicEvent\", \"effortQuantity\": "
                       "  {\"hasNumericalValue\": \"1.2.3\", \"hasUnit\": \"hour\"}}]}";
     assert_int_equal (vf_jsonld_import (doc, strlen (doc), &recs, &err), VF_EINVALID);
-    assert_non_null (strstr (err.msg, "@graph[1]: EconomicEvent: effortQuantity: hasNumericalValue"));
+    assert_non_null (
+        strstr (err.msg, "@graph[1]: EconomicEvent: effortQuantity: hasNumericalValue"));
     assert_non_null (strstr (err.msg, "effortQuantity"));
 }
 
@@ -252,9 +253,9 @@ test_export_import_round_trip_keeps_ids (void **state)
 static void
 test_a_record_of_another_author_is_refused (void **state)
 {
-    vf_records_t *recs = s_import_ok (
-        "{\"@type\": \"Process\", \"@id\": \"urn:p\", \"vfn:entry\": {\"author\": "
-        "\"vfk_aeaqcaibaeaqcaibaeaqcaibaeaqcaibaeaqcaibaeaqcaibaeaq\", \"seq\": 5}}");
+    vf_records_t *recs =
+        s_import_ok ("{\"@type\": \"Process\", \"@id\": \"urn:p\", \"vfn:entry\": {\"author\": "
+                     "\"vfk_aeaqcaibaeaqcaibaeaqcaibaeaqcaibaeaqcaibaeaqcaibaeaq\", \"seq\": 5}}");
     assert_true (recs->items[0].has_author);
     assert_int_equal (recs->items[0].entry->seq, 5);
     uint8_t other[VF_KEY_BYTES] = { 0 };

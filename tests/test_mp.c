@@ -51,11 +51,19 @@ test_integers_use_shortest_form (void **state)
         int64_t v;
         const char *hex;
     } cases[] = {
-        { 0, "00" },          { 127, "7f" },         { 128, "cc80" },
-        { 255, "ccff" },      { 256, "cd0100" },     { 65536, "ce00010000" },
-        { 4294967296LL, "cf0000000100000000" },      { -1, "ff" },
-        { -32, "e0" },        { -33, "d0df" },       { -128, "d080" },
-        { -129, "d1ff7f" },   { -32769, "d2ffff7fff" },
+        { 0, "00" },
+        { 127, "7f" },
+        { 128, "cc80" },
+        { 255, "ccff" },
+        { 256, "cd0100" },
+        { 65536, "ce00010000" },
+        { 4294967296LL, "cf0000000100000000" },
+        { -1, "ff" },
+        { -32, "e0" },
+        { -33, "d0df" },
+        { -128, "d080" },
+        { -129, "d1ff7f" },
+        { -32769, "d2ffff7fff" },
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         vf_mp_writer_t *w = vf_mp_writer_new (64);
@@ -86,7 +94,8 @@ test_json_round_trip_sorts_keys (void **state)
     json_t *v = NULL;
     assert_int_equal (s_decode (d, vf_mp_writer_size (w), &v, NULL), 0);
     json_t *expect = json_loads ("{\"alpha\": [true, false, null, \"x\"], \"b\": {\"x\": "
-                                 "\"\\u00e9t\\u00e9\", \"y\": -5}, \"zeta\": 1}", 0, NULL);
+                                 "\"\\u00e9t\\u00e9\", \"y\": -5}, \"zeta\": 1}",
+                                 0, NULL);
     assert_true (json_equal (v, expect));
     json_decref (v);
     json_decref (expect);
@@ -100,9 +109,18 @@ test_keys_sort_by_bytes_with_prefix_first (void **state)
     const uint8_t *d = vf_mp_writer_data (w);
     /* "@id" (0x40) < "B" (0x42) < "a" < "ab" */
     assert_memory_equal (d + 1, "\xa3@id", 4);
-    assert_memory_equal (d + 6, "\xa1" "B", 2);
-    assert_memory_equal (d + 9, "\xa1" "a", 2);
-    assert_memory_equal (d + 12, "\xa2" "ab", 3);
+    assert_memory_equal (d + 6,
+                         "\xa1"
+                         "B",
+                         2);
+    assert_memory_equal (d + 9,
+                         "\xa1"
+                         "a",
+                         2);
+    assert_memory_equal (d + 12,
+                         "\xa2"
+                         "ab",
+                         3);
     vf_mp_writer_destroy (&w);
 }
 
@@ -129,8 +147,16 @@ test_non_canonical_variants_are_rejected (void **state)
         { "bin16 for 1 byte", "\xc5\x00\x01x", 4 },
         { "array16 for 1", "\xdc\x00\x01\x01", 4 },
         { "map16 for 1", "\xde\x00\x01\xa1k\x01", 6 },
-        { "unsorted keys", "\x82\xa1" "b\x01\xa1" "a\x02", 7 },
-        { "repeated key", "\x82\xa1" "a\x01\xa1" "a\x02", 7 },
+        { "unsorted keys",
+          "\x82\xa1"
+          "b\x01\xa1"
+          "a\x02",
+          7 },
+        { "repeated key",
+          "\x82\xa1"
+          "a\x01\xa1"
+          "a\x02",
+          7 },
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         json_t *v = NULL;
@@ -159,7 +185,11 @@ test_forbidden_types_are_rejected (void **state)
         { "invalid UTF-8", "\xa2\xc3\x28", 3 },
         { "overlong UTF-8 '/'", "\xa2\xc0\xaf", 3 },
         { "UTF-16 surrogate", "\xa3\xed\xa0\x80", 4 },
-        { "NUL in string", "\xa3" "a\x00" "b", 4 },
+        { "NUL in string",
+          "\xa3"
+          "a\x00"
+          "b",
+          4 },
         { "binary in a body", "\xc4\x01x", 3 },
         { "uint64 above INT64_MAX", "\xcf\x80\x00\x00\x00\x00\x00\x00\x00", 9 },
     };
@@ -194,11 +224,17 @@ test_hostile_headers_allocate_nothing_large (void **state)
     } cases[] = {
         { "map32 of 4G pairs", "\xdf\xff\xff\xff\xff", 5 },
         { "array32 of 4G", "\xdd\xff\xff\xff\xff\x01", 6 },
-        { "str32 of 4G", "\xdb\xff\xff\xff\xff" "abc", 8 },
+        { "str32 of 4G",
+          "\xdb\xff\xff\xff\xff"
+          "abc",
+          8 },
         { "bin32 of 4G", "\xc6\xff\xff\xff\xff", 5 },
         { "map16 with 1 byte left", "\xde\x00\x20\x01", 4 },
         { "truncated uint32", "\xce\x00\x01", 3 },
-        { "truncated string", "\xa5" "ab", 3 },
+        { "truncated string",
+          "\xa5"
+          "ab",
+          3 },
         { "empty input", "", 0 },
     };
     json_set_alloc_funcs (s_counting_malloc, free);
@@ -221,7 +257,7 @@ test_nesting_is_bounded (void **state)
     uint8_t deep[4 * VF_DEPTH_MAX];
     size_t n = 0;
     for (int k = 0; k < VF_DEPTH_MAX + 1; k++)
-        deep[n++] = 0x91;  /* array of one */
+        deep[n++] = 0x91; /* array of one */
     deep[n++] = 0x00;
     json_t *v = NULL;
     vf_err_t err = { 0 };
@@ -260,18 +296,18 @@ test_writer_cap_is_enforced (void **state)
     size_t len;
     assert_null (vf_mp_writer_take (w, &len));
     vf_mp_writer_destroy (&w);
-    vf_mp_writer_destroy (&w);  /* safe twice */
+    vf_mp_writer_destroy (&w); /* safe twice */
 }
 
 static void
 test_utf8_validation (void **state)
 {
     assert_true (vf_utf8_valid ("plain", 5));
-    assert_true (vf_utf8_valid ("\xe2\x82\xac", 3));          /* euro sign */
-    assert_true (vf_utf8_valid ("\xf0\x9f\x8d\x8e", 4));      /* U+1F34E */
-    assert_false (vf_utf8_valid ("\xe2\x82", 2));             /* truncated */
-    assert_false (vf_utf8_valid ("\xf4\x90\x80\x80", 4));     /* above U+10FFFF */
-    assert_false (vf_utf8_valid ("\xe0\x80\xaf", 3));         /* overlong */
+    assert_true (vf_utf8_valid ("\xe2\x82\xac", 3));      /* euro sign */
+    assert_true (vf_utf8_valid ("\xf0\x9f\x8d\x8e", 4));  /* U+1F34E */
+    assert_false (vf_utf8_valid ("\xe2\x82", 2));         /* truncated */
+    assert_false (vf_utf8_valid ("\xf4\x90\x80\x80", 4)); /* above U+10FFFF */
+    assert_false (vf_utf8_valid ("\xe0\x80\xaf", 3));     /* overlong */
     assert_false (vf_utf8_valid ("\xff", 1));
 }
 

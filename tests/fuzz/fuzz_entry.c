@@ -25,9 +25,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
         uint8_t *enc = NULL;
         size_t len = 0;
         if (vf_entry_encode (e, &enc, &len, &err) != 0)
-            abort ();  /* decoded but cannot re-encode */
+            abort (); /* decoded but cannot re-encode */
         if (len != size || memcmp (enc, data, size) != 0)
-            abort ();  /* accepted a non-canonical encoding */
+            abort (); /* accepted a non-canonical encoding */
         free (enc);
         (void) vf_entry_check (e, &err);
         vf_entry_destroy (&e);
@@ -37,7 +37,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
             memset (blob, 0xa5, VF_SIG_BYTES);
             memcpy (blob + VF_SIG_BYTES, data, size);
             if (vf_entry_open (&e, blob, size + VF_SIG_BYTES, &err) != VF_EBADSIG)
-                abort ();  /* a bogus signature verified */
+                abort (); /* a bogus signature verified */
             free (blob);
         }
     }

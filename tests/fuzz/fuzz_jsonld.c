@@ -23,11 +23,11 @@ s_round_trip (vf_entry_t *e)
         abort ();
     vf_records_t *again = NULL;
     if (vf_jsonld_import_json (node, &again, NULL) != 0 || again->n != 1)
-        abort ();  /* our own export does not import */
+        abort (); /* our own export does not import */
     if (vf_record_verify (&again->items[0], NULL) != 0)
         abort ();
     if (memcmp (again->items[0].entry->id, e->id, VF_HASH_BYTES) != 0)
-        abort ();  /* export -> import changed the entry */
+        abort (); /* export -> import changed the entry */
     vf_records_destroy (&again);
     json_decref (node);
 }

@@ -50,7 +50,7 @@ typedef struct {
     bool have_seq;
     uint64_t seq;
     uint64_t time;
-    vf_entry_t *audience;  /* only its audience fields are used */
+    vf_entry_t *audience; /* only its audience fields are used */
     const char *input;
 } s_opts_t;
 
@@ -58,8 +58,10 @@ static int
 s_parse (const vfctl_cmd_t *cmd, int argc, char **argv, s_opts_t *o)
 {
     static const struct option longopts[] = {
-        { "key", required_argument, NULL, 'k' },    { "seq", required_argument, NULL, 's' },
-        { "time", required_argument, NULL, 't' },   { "audience", required_argument, NULL, 'a' },
+        { "key", required_argument, NULL, 'k' },
+        { "seq", required_argument, NULL, 's' },
+        { "time", required_argument, NULL, 't' },
+        { "audience", required_argument, NULL, 'a' },
         { NULL, 0, NULL, 0 },
     };
     int c;
@@ -68,7 +70,9 @@ s_parse (const vfctl_cmd_t *cmd, int argc, char **argv, s_opts_t *o)
         vf_err_t err = { 0 };
         uint8_t net[VF_KEY_BYTES];
         switch (c) {
-        case 'k': o->keyfile = optarg; break;
+        case 'k':
+            o->keyfile = optarg;
+            break;
         case 's':
             if (vfctl_parse_u64 (optarg, &o->seq) || o->seq == 0)
                 return vfctl_usage (cmd, "--seq '%s': expected a whole number >= 1", optarg);
@@ -86,7 +90,8 @@ s_parse (const vfctl_cmd_t *cmd, int argc, char **argv, s_opts_t *o)
             if (vf_entry_add_network (o->audience, net))
                 return vfctl_usage (cmd, "--audience: at most %d networks", VF_AUDIENCE_MAX);
             break;
-        default: return vfctl_usage (cmd, "unknown option");
+        default:
+            return vfctl_usage (cmd, "unknown option");
         }
     }
     if (!o->keyfile)
@@ -127,9 +132,10 @@ s_sign_all (const vfctl_cmd_t *cmd, vf_records_t *recs, const vf_identity_t *id)
                                vf_err_msg (&err, rc));
         if (rec->has_id && memcmp (claimed, rec->entry->id, VF_HASH_BYTES) != 0) {
             char a[VF_TEXT_MAX], b[VF_TEXT_MAX];
-            return vfctl_fail (cmd->name, VFCTL_ERROR, "record %zu: signs to %s, but its "
-                               "vfn:entry claims %s (was the record edited?)", k + 1,
-                               vf_text_encode (a, VF_TEXT_ID, rec->entry->id),
+            return vfctl_fail (cmd->name, VFCTL_ERROR,
+                               "record %zu: signs to %s, but its "
+                               "vfn:entry claims %s (was the record edited?)",
+                               k + 1, vf_text_encode (a, VF_TEXT_ID, rec->entry->id),
                                vf_text_encode (b, VF_TEXT_ID, claimed));
         }
     }
@@ -175,7 +181,8 @@ s_run (int argc, char **argv)
     }
     for (size_t k = 0; k < recs->n && !o.have_seq; k++)
         if (!recs->items[k].has_seq) {
-            ret = vfctl_usage (cmd, "--seq N is required (record %zu has no seq of its own)", k + 1);
+            ret =
+                vfctl_usage (cmd, "--seq N is required (record %zu has no seq of its own)", k + 1);
             goto out;
         }
     if ((rc = vf_records_prepare (recs, vf_identity_public (id), &o.seq, o.time, o.audience,

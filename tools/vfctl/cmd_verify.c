@@ -40,7 +40,7 @@ typedef struct {
     bool list;
     size_t total;
     size_t bad;
-    json_t *seen;  /* "author/seq" -> entry id text: equivocation check */
+    json_t *seen; /* "author/seq" -> entry id text: equivocation check */
 } s_tally_t;
 
 static void
@@ -48,8 +48,8 @@ s_report (const char *where, const vf_entry_t *e, const char *msg)
 {
     char id[VF_TEXT_MAX];
     if (e && e->is_signed)
-        fprintf (stderr, "vfctl verify: %s (%s): %s\n", where, vf_text_encode (id, VF_TEXT_ID, e->id),
-                 msg);
+        fprintf (stderr, "vfctl verify: %s (%s): %s\n", where,
+                 vf_text_encode (id, VF_TEXT_ID, e->id), msg);
     else
         fprintf (stderr, "vfctl verify: %s: %s\n", where, msg);
 }

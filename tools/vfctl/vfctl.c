@@ -97,8 +97,8 @@ vfctl_read_all (const char *path, size_t max, char **out, size_t *len, vf_err_t 
 {
     FILE *f = strcmp (path, "-") == 0 ? stdin : fopen (path, "rb");
     if (!f)
-        return vf_err_set (err, errno == ENOENT ? VF_ENOTFOUND : VF_EIO, "cannot open %s: %s",
-                           path, strerror (errno));
+        return vf_err_set (err, errno == ENOENT ? VF_ENOTFOUND : VF_EIO, "cannot open %s: %s", path,
+                           strerror (errno));
     size_t cap = 65536, n = 0;
     char *buf = malloc (cap + 1);
     int rc = buf ? 0 : VF_ENOMEM;

@@ -12,16 +12,16 @@
 
 /*  Exit codes (documented in vfctl --help and README). */
 enum {
-    VFCTL_OK = 0,       /* success */
-    VFCTL_ERROR = 1,    /* the command ran and failed (invalid entry, I/O) */
-    VFCTL_USAGE = 2,    /* bad command line */
-    VFCTL_NONODE = 3    /* the node is not running (node-backed commands) */
+    VFCTL_OK = 0,    /* success */
+    VFCTL_ERROR = 1, /* the command ran and failed (invalid entry, I/O) */
+    VFCTL_USAGE = 2, /* bad command line */
+    VFCTL_NONODE = 3 /* the node is not running (node-backed commands) */
 };
 
 typedef struct {
     const char *name;
-    const char *summary;   /* one line for `vfctl --help` */
-    const char *help;      /* full text for `vfctl CMD --help` */
+    const char *summary; /* one line for `vfctl --help` */
+    const char *help;    /* full text for `vfctl CMD --help` */
     int (*run) (int argc, char **argv);
 } vfctl_cmd_t;
 
