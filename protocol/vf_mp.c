@@ -519,7 +519,8 @@ s_write_object (vf_mp_writer_t *w, const json_t *obj, int depth, vf_err_t *err)
     json_t *val;
     json_object_foreach ((json_t *) obj, key, val)
         keys[k++] = key;
-    qsort (keys, n, sizeof *keys, s_cmp_keys);
+    if (n) /* qsort must not be given NULL, even for 0 elements */
+        qsort (keys, n, sizeof *keys, s_cmp_keys);
     int rc = vf_mp_write_map (w, (uint32_t) n);
     for (k = 0; k < n && rc == 0; k++) {
         size_t klen = strlen (keys[k]);

@@ -102,6 +102,19 @@ test_json_round_trip_sorts_keys (void **state)
     vf_mp_writer_destroy (&w);
 }
 
+/*  Regression (found by fuzz_entry): an empty object must encode as an
+    empty map without handing qsort a NULL array. */
+static void
+test_empty_object_round_trips (void **state)
+{
+    vf_mp_writer_t *w = s_encode ("{\"a\": {}, \"b\": []}");
+    json_t *v = NULL;
+    assert_int_equal (s_decode (vf_mp_writer_data (w), vf_mp_writer_size (w), &v, NULL), 0);
+    assert_int_equal (json_object_size (json_object_get (v, "a")), 0);
+    json_decref (v);
+    vf_mp_writer_destroy (&w);
+}
+
 static void
 test_keys_sort_by_bytes_with_prefix_first (void **state)
 {
@@ -317,6 +330,7 @@ main (void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test (test_integers_use_shortest_form),
         cmocka_unit_test (test_json_round_trip_sorts_keys),
+        cmocka_unit_test (test_empty_object_round_trips),
         cmocka_unit_test (test_keys_sort_by_bytes_with_prefix_first),
         cmocka_unit_test (test_non_canonical_variants_are_rejected),
         cmocka_unit_test (test_forbidden_types_are_rejected),
