@@ -20,6 +20,9 @@ static const char *s_messages[] = {
     [-(VF_EEXIST) -1001] = "already exists",
     [-(VF_ECRYPTO) -1001] = "cryptographic library failure",
     [-(VF_EUNIT) -1001] = "units do not match",
+    [-(VF_EFULL) -1001] = "store is full",
+    [-(VF_ESCHEMA) -1001] = "unknown store schema version",
+    [-(VF_ESTORE) -1001] = "store (LMDB) failure",
 };
 
 const char *

@@ -29,7 +29,10 @@ typedef enum {
     VF_EEXIST = -1012,    /* already exists */
     VF_ECRYPTO = -1013,   /* libsodium reported a failure */
     VF_EUNIT = -1014,     /* quantities with different units combined */
-    VF_E_LAST = -1015     /* one past the last code; keep last */
+    VF_EFULL = -1015,     /* the store's map is full: grow map_size */
+    VF_ESCHEMA = -1016,   /* the store was written by an unknown schema version */
+    VF_ESTORE = -1017,    /* LMDB reported a failure (its message is in err) */
+    VF_E_LAST = -1018     /* one past the last code; keep last */
 } vf_code_t;
 
 /*  Longest message kept; longer messages are cut with "...". */

@@ -56,4 +56,14 @@
     operator adds and bounds what reading a wrong file costs. */
 #define VF_KEY_FILE_MAX 4096
 
+/*  The store. Map size is the most the LMDB file may grow to (sparse: it
+    costs nothing until used). 4 GiB holds a few million entries with their
+    indexes; operators raise it in the config. The store warns when the map
+    is more than VF_STORE_WARN_PERCENT full, early enough to grow it. */
+#define VF_STORE_MAP_DEFAULT (4ull * 1024 * 1024 * 1024)
+#define VF_STORE_MAP_MIN (1ull * 1024 * 1024)
+#define VF_STORE_WARN_PERCENT 80
+/*  Most entries one ingest call takes (one write transaction). */
+#define VF_INGEST_BATCH_MAX 4096
+
 #endif

@@ -80,6 +80,12 @@ int vf_entry_sign (vf_entry_t *self, const vf_identity_t *identity, vf_err_t *er
     VF_EBADSIG. Does not check the ValueFlows rules (vf_entry_check does). */
 int vf_entry_open (vf_entry_t **out, const uint8_t *blob, size_t len, vf_err_t *err);
 
+/*  Like vf_entry_open, for a blob that was verified before it was stored:
+    decodes strictly and computes the id, but does not check the signature
+    (about 50 us saved per entry). Stores use it to read their own data;
+    their consistency check (vfctl db check) verifies every signature. */
+int vf_entry_load (vf_entry_t **out, const uint8_t *blob, size_t len, vf_err_t *err);
+
 /*  The ValueFlows rules for the entry's class and body (vf_validate.h),
     plus the envelope rules. Returns 0 or VF_EINVALID. */
 int vf_entry_check (const vf_entry_t *self, vf_err_t *err);
