@@ -114,54 +114,17 @@ s_check_record (vf_record_t *rec, const char *where, s_tally_t *t)
         s_list (rec->entry);
 }
 
-static void
-s_check_doc (const json_t *doc, const char *where, s_tally_t *t)
+static int
+s_on_record (vf_record_t *rec, const char *where, const char *msg, void *arg)
 {
-    vf_records_t *recs = NULL;
-    vf_err_t err = { 0 };
-    int rc = vf_jsonld_import_json (doc, &recs, &err);
-    if (rc) {
+    s_tally_t *t = arg;
+    if (rec)
+        s_check_record (rec, where, t);
+    else {
         t->total++, t->bad++;
-        s_report (where, NULL, vf_err_msg (&err, rc));
-        return;
+        s_report (where, NULL, msg);
     }
-    for (size_t k = 0; k < recs->n; k++) {
-        char here[64];
-        if (recs->n == 1)
-            snprintf (here, sizeof here, "%s", where);
-        else
-            snprintf (here, sizeof here, "%s record %zu", where, k + 1);
-        s_check_record (&recs->items[k], here, t);
-    }
-    vf_records_destroy (&recs);
-}
-
-/*  JSON lines: every non-blank line is one JSON-LD document. */
-static void
-s_check_lines (char *text, s_tally_t *t)
-{
-    size_t lineno = 0;
-    for (char *line = text, *next; line && *line; line = next) {
-        next = strchr (line, '\n');
-        if (next)
-            *next++ = '\0';
-        lineno++;
-        if (strspn (line, " \t\r") == strlen (line))
-            continue;
-        char where[32];
-        snprintf (where, sizeof where, "line %zu", lineno);
-        json_error_t jerr;
-        json_t *doc = json_loads (line, JSON_REJECT_DUPLICATES, &jerr);
-        if (!doc) {
-            char msg[256];
-            snprintf (msg, sizeof msg, "not JSON: column %d: %s", jerr.column, jerr.text);
-            t->total++, t->bad++;
-            s_report (where, NULL, msg);
-            continue;
-        }
-        s_check_doc (doc, where, t);
-        json_decref (doc);
-    }
+    return 0;
 }
 
 static int
@@ -178,21 +141,11 @@ s_run (int argc, char **argv)
     if (argc > 2 || (argc == 2 && argv[1][0] == '-' && argv[1][1]))
         return vfctl_usage (cmd, "expected at most one input file");
     const char *path = argc == 2 ? argv[1] : "-";
-    char *text = NULL;
-    size_t len = 0;
-    vf_err_t err = { 0 };
-    int rc = vfctl_read_all (path, VF_JSONLD_MAX_BYTES, &text, &len, &err);
-    if (rc)
-        return vfctl_fail (cmd->name, VFCTL_ERROR, "%s", vf_err_msg (&err, rc));
     t.seen = json_object ();
-    json_t *whole = json_loadb (text, len, JSON_REJECT_DUPLICATES, NULL);
-    if (whole)
-        s_check_doc (whole, "document", &t);
-    else
-        s_check_lines (text, &t);
-    json_decref (whole);
+    int rc = vfctl_read_entries (cmd->name, path, s_on_record, &t);
     json_decref (t.seen);
-    free (text);
+    if (rc)
+        return rc;
     if (t.total == 0)
         return vfctl_fail (cmd->name, VFCTL_ERROR, "%s holds no entries", path);
     if (t.bad)

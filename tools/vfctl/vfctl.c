@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "vf_crypto.h"
 
@@ -15,6 +16,7 @@ static const vfctl_cmd_t *s_commands[] = {
     &vfctl_cmd_keygen,
     &vfctl_cmd_sign,
     &vfctl_cmd_verify,
+    &vfctl_cmd_db,
 };
 #define NCOMMANDS (sizeof s_commands / sizeof s_commands[0])
 
@@ -149,6 +151,21 @@ vfctl_parse_u64 (const char *s, uint64_t *out)
         return -1;
     *out = v;
     return 0;
+}
+
+const char *
+vfctl_node_dir (const char *opt)
+{
+    static char home[1024];
+    if (opt && *opt)
+        return opt;
+    const char *env = getenv ("VFNODE_DIR");
+    if (env && *env)
+        return env;
+    if (geteuid () == 0 || !getenv ("HOME"))
+        return "/var/lib/vfnode";
+    snprintf (home, sizeof home, "%s/.vfnode", getenv ("HOME"));
+    return home;
 }
 
 uint64_t

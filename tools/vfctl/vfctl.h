@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "vf_error.h"
+#include "vf_jsonld.h"
 
 /*  Exit codes (documented in vfctl --help and README). */
 enum {
@@ -28,6 +29,7 @@ typedef struct {
 extern const vfctl_cmd_t vfctl_cmd_keygen;
 extern const vfctl_cmd_t vfctl_cmd_sign;
 extern const vfctl_cmd_t vfctl_cmd_verify;
+extern const vfctl_cmd_t vfctl_cmd_db;
 
 /*  Print "vfctl CMD: message" to stderr (printf-style); returns code. */
 int vfctl_fail (const char *cmd, int code, const char *fmt, ...)
@@ -46,6 +48,21 @@ int vfctl_read_all (const char *path, size_t max, char **out, size_t *len, vf_er
 
 /*  Parse a whole unsigned decimal number; 0 on success, -1 otherwise. */
 int vfctl_parse_u64 (const char *s, uint64_t *out);
+
+/*  Called for each record read by vfctl_read_entries: rec is a record to
+    check (the callee may take rec->entry, leaving NULL), or NULL with msg
+    saying why the input at `where` could not be read. A non-zero return
+    stops the reading and is returned. */
+typedef int (*vfctl_entry_fn) (vf_record_t *rec, const char *where, const char *msg, void *arg);
+
+/*  Read signed entries from path ("-": standard input): a JSON-LD document
+    or JSON lines. Returns fn's first non-zero result, VFCTL_ERROR if the
+    file cannot be read (reported), else 0. */
+int vfctl_read_entries (const char *cmd, const char *path, vfctl_entry_fn fn, void *arg);
+
+/*  The node directory: opt if given, else $VFNODE_DIR, else
+    /var/lib/vfnode for root, else $HOME/.vfnode. */
+const char *vfctl_node_dir (const char *opt);
 
 /*  Milliseconds since the epoch, now. */
 uint64_t vfctl_now_ms (void);
