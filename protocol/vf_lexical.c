@@ -44,6 +44,12 @@ s_digit (int ch)
 }
 
 bool
+vf_iri_reserved (const char *s, size_t len)
+{
+    return s && len >= 4 && memcmp (s, "vfn:", 4) == 0;
+}
+
+bool
 vf_iri_valid (const char *s, size_t len)
 {
     if (!s || len == 0 || len > VF_IRI_MAX || !s_alpha ((unsigned char) s[0]))

@@ -17,6 +17,11 @@
     bytes. */
 bool vf_iri_valid (const char *s, size_t len);
 
+/*  Does the IRI use the scheme "vfn:"? It is reserved: vfnode's JSON-LD
+    context maps the prefix vfn to urn:vfnode:, so an IRI written with that
+    scheme would change meaning on export and import. */
+bool vf_iri_reserved (const char *s, size_t len);
+
 /*  Is s an OM2-style unit label ([A-Za-z][A-Za-z0-9_-]*, at most
     VF_UNIT_LABEL_MAX bytes)? */
 bool vf_unit_label_valid (const char *s, size_t len);

@@ -309,6 +309,9 @@ s_check_one (const s_ctx_t *c, const char *path, const vf_prop_t *p, const json_
             return 0;
         __attribute__ ((fallthrough));
     case VF_PT_URI:
+        if (vf_iri_reserved (s, len))
+            return s_fail (c, "%s: %s uses the scheme vfn:, which is reserved for vfnode", path,
+                           s_q (q, v));
         if (vf_iri_valid (s, len))
             return 0;
         return s_fail (c, "%s: %s is not an absolute IRI", path, s_q (q, v));
@@ -483,6 +486,9 @@ s_check_other_key (const s_ctx_t *c, const char *key, size_t key_len, const json
     if (local)
         return s_fail (c, "%s is in the VF namespace but is not a property of %s in VF 1.0",
                        vf_quote (q, sizeof q, key, key_len), c->cls->name);
+    if (vf_iri_reserved (key, key_len))
+        return s_fail (c, "%s uses the scheme vfn:, which is reserved for vfnode",
+                       vf_quote (q, sizeof q, key, key_len));
     if (vf_iri_valid (key, key_len))
         return s_check_ext (c, key, v, S_BODY_DEPTH + 1);
     if (key[0] == '@')
@@ -797,6 +803,9 @@ vf_validate_record (const vf_class_t *cls, const json_t *body, vf_err_t *err)
         return s_fail (&c, "@id is required (an absolute IRI)");
     if (!json_is_string (id))
         return s_fail (&c, "@id must be an absolute IRI string, not %s", s_kind (id));
+    if (vf_iri_reserved (json_string_value (id), json_string_length (id)))
+        return s_fail (&c, "@id %s uses the scheme vfn:, which is reserved for vfnode",
+                       s_q (q, id));
     if (!vf_iri_valid (json_string_value (id), json_string_length (id)))
         return s_fail (&c, "@id %s is not an absolute IRI", s_q (q, id));
     snprintf (c.who, sizeof c.who, "%s %s", cls->name, s_q (q, id));

@@ -45,8 +45,8 @@ struct _vf_db_t {
     char dir[1024];
     uint64_t map_size;
     bool read_only;
-    uint64_t calls;    /* wrapped calls since the last vf_db_fail_after */
-    uint64_t fail_at;  /* fail the call with this number; 0: never */
+    uint64_t calls;   /* wrapped calls since the last vf_db_fail_after */
+    uint64_t fail_at; /* fail the call with this number; 0: never */
 };
 
 void
@@ -76,9 +76,12 @@ static int
 s_rc (const vf_db_t *db, int rc, const char *what, vf_table_t t, vf_err_t *err)
 {
     switch (rc) {
-    case MDB_SUCCESS: return 0;
-    case MDB_NOTFOUND: return VF_ENOTFOUND;
-    case MDB_KEYEXIST: return VF_EEXIST;
+    case MDB_SUCCESS:
+        return 0;
+    case MDB_NOTFOUND:
+        return VF_ENOTFOUND;
+    case MDB_KEYEXIST:
+        return VF_EEXIST;
     case MDB_MAP_FULL:
         return vf_err_set (err, VF_EFULL,
                            "store is full (map_size %llu bytes): raise map_size in the node's "
@@ -128,19 +131,24 @@ s_check_schema (vf_db_t *db, MDB_txn *txn, vf_err_t *err)
         return vf_err_set (err, VF_ESCHEMA, "%s is not a vfnode store (no schema record)", db->dir);
     s_schema_t s;
     if (val.mv_size != sizeof s)
-        return vf_err_set (err, VF_ESCHEMA, "%s: schema record of %zu bytes is not one this vfnode "
-                           "knows", db->dir, val.mv_size);
+        return vf_err_set (err, VF_ESCHEMA,
+                           "%s: schema record of %zu bytes is not one this vfnode "
+                           "knows",
+                           db->dir, val.mv_size);
     memcpy (&s, val.mv_data, sizeof s);
     if (memcmp (s.magic, S_MAGIC, 4) != 0)
         return vf_err_set (err, VF_ESCHEMA, "%s is not a vfnode store (bad magic)", db->dir);
     if (s.bom != S_BOM)
-        return vf_err_set (err, VF_ESCHEMA, "%s was written on a machine of the other byte order; "
-                           "move it with `vfctl db dump` there and `vfctl db load` here", db->dir);
+        return vf_err_set (err, VF_ESCHEMA,
+                           "%s was written on a machine of the other byte order; "
+                           "move it with `vfctl db dump` there and `vfctl db load` here",
+                           db->dir);
     if (s.version != VF_DB_SCHEMA)
-        return vf_err_set (err, VF_ESCHEMA, "%s has store schema version %u, this vfnode reads "
+        return vf_err_set (err, VF_ESCHEMA,
+                           "%s has store schema version %u, this vfnode reads "
                            "version %d: run the vfnode version that wrote it, or `vfctl db dump` "
-                           "with it and `vfctl db load` into a new store", db->dir, s.version,
-                           VF_DB_SCHEMA);
+                           "with it and `vfctl db load` into a new store",
+                           db->dir, s.version, VF_DB_SCHEMA);
     return 0;
 }
 
@@ -238,8 +246,8 @@ vf_db_begin (vf_db_t *db, bool write, MDB_txn **txn, vf_err_t *err)
         return vf_err_set (err, VF_EPERM, "store %s is open read-only", db->dir);
     if (s_inject (db, err))
         return VF_ESTORE;
-    return s_rc (db, mdb_txn_begin (db->env, NULL, write ? 0 : MDB_RDONLY, txn), "begin",
-                 VF_T_META, err);
+    return s_rc (db, mdb_txn_begin (db->env, NULL, write ? 0 : MDB_RDONLY, txn), "begin", VF_T_META,
+                 err);
 }
 
 int

@@ -22,27 +22,27 @@
 
 /*  The tables (named LMDB databases). Layouts in docs/STORE.md. */
 typedef enum {
-    VF_T_META,     /* "schema" -> schema record */
-    VF_T_LOG,      /* local u64 -> signed entry blob (sig || canonical) */
-    VF_T_IDS,      /* entry id -> local u64 */
-    VF_T_AUTHORS,  /* author || seq -> entry ids (dupsort) */
-    VF_T_FORKS,    /* author || seq -> id a || id b: equivocation proof */
-    VF_T_NETS,     /* network || time || id -> (empty): reconciliation order */
-    VF_T_TIMES,    /* time || local -> (empty) */
-    VF_T_CLASSES,  /* class name -> local u64 (dupsort) */
-    VF_T_ACTIONS,  /* action name -> local u64 (dupsort) */
-    VF_T_REFS,     /* iri hash || role -> order key (dupsort) */
-    VF_T_RECORDS,  /* iri hash -> record ownership (see vf_store) */
-    VF_T_STATE,    /* resource iri hash -> resource state */
-    VF_T_PENDING,  /* resource iri hash || event id -> (empty) */
+    VF_T_META,    /* "schema" -> schema record */
+    VF_T_LOG,     /* local u64 -> signed entry blob (sig || canonical) */
+    VF_T_IDS,     /* entry id -> local u64 */
+    VF_T_AUTHORS, /* author || seq -> entry ids (dupsort) */
+    VF_T_FORKS,   /* author || seq -> id a || id b: equivocation proof */
+    VF_T_NETS,    /* network || time || id -> (empty): reconciliation order */
+    VF_T_TIMES,   /* time || local -> (empty) */
+    VF_T_CLASSES, /* class name -> local u64 (dupsort) */
+    VF_T_ACTIONS, /* action name -> local u64 (dupsort) */
+    VF_T_REFS,    /* iri hash || role -> order key (dupsort) */
+    VF_T_RECORDS, /* iri hash -> record ownership (see vf_store) */
+    VF_T_STATE,   /* resource iri hash -> resource state */
+    VF_T_PENDING, /* resource iri hash || event id -> (empty) */
     VF_T_COUNT
 } vf_table_t;
 
 typedef struct _vf_db_t vf_db_t;
 
 typedef struct {
-    uint64_t map_size;  /* bytes; 0 for VF_STORE_MAP_DEFAULT */
-    bool read_only;     /* open for reading only (vfctl db ... on a live node) */
+    uint64_t map_size; /* bytes; 0 for VF_STORE_MAP_DEFAULT */
+    bool read_only;    /* open for reading only (vfctl db ... on a live node) */
 } vf_db_opts_t;
 
 /*  Open (creating if needed, unless read-only) the environment in dir

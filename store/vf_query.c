@@ -180,7 +180,8 @@ s_matches (const vf_entry_t *e, const vf_query_t *q)
         return false;
     if (q->time_to && e->time >= q->time_to)
         return false;
-    if (q->resource && !s_refers (e, q->resource, "resourceInventoriedAs", "toResourceInventoriedAs"))
+    if (q->resource &&
+        !s_refers (e, q->resource, "resourceInventoriedAs", "toResourceInventoriedAs"))
         return false;
     if (q->process && !s_refers (e, q->process, "inputOf", "outputOf"))
         return false;
@@ -205,7 +206,7 @@ s_candidates (vf_store_t *self, MDB_txn *txn, const vf_query_t *q, s_locals_t *l
         return s_from_dups (self, txn, VF_T_ACTIONS, q->action, l, err);
     if (q->cls)
         return s_from_dups (self, txn, VF_T_CLASSES, q->cls, l, err);
-    *all = true;  /* walk the log itself */
+    *all = true; /* walk the log itself */
     return 0;
 }
 
@@ -244,8 +245,8 @@ s_page (vf_store_t *self, MDB_txn *txn, const vf_query_t *q, const s_locals_t *l
 }
 
 int
-vf_store_query (vf_store_t *self, const vf_query_t *q, vf_entry_t ***out, size_t *n,
-                uint64_t *next, vf_err_t *err)
+vf_store_query (vf_store_t *self, const vf_query_t *q, vf_entry_t ***out, size_t *n, uint64_t *next,
+                vf_err_t *err)
 {
     *out = NULL, *n = 0, *next = 0;
     size_t limit = q->limit ? q->limit : 100;
@@ -331,7 +332,7 @@ s_seek_author (vf_store_t *self, vf_table_t t, const uint8_t author[VF_KEY_BYTES
     rc = vf_db_cursor (self->db, txn, t, &cur, err);
     if (rc == 0)
         rc = vf_db_cursor_get (self->db, cur, &k, &v, MDB_SET_RANGE, err);
-    if (last && (rc == 0 || rc == VF_ENOTFOUND))  /* the key before the end of the range */
+    if (last && (rc == 0 || rc == VF_ENOTFOUND)) /* the key before the end of the range */
         rc = vf_db_cursor_get (self->db, cur, &k, &v, rc == 0 ? MDB_PREV_NODUP : MDB_LAST, err);
     if (rc == 0 && (k.mv_size != sizeof key || memcmp (k.mv_data, author, VF_KEY_BYTES) != 0))
         rc = VF_ENOTFOUND;

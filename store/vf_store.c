@@ -121,8 +121,8 @@ s_put_ref (s_batch_t *b, const char *iri, vf_role_t role, const uint8_t order[VF
 {
     uint8_t key[VF_REF_KEY_BYTES];
     vf_ref_key (iri, role, key);
-    int rc = vf_db_put (b->self->db, b->txn, VF_T_REFS, key, sizeof key, order,
-                        VF_ORDER_KEY_BYTES, MDB_NODUPDATA, b->err);
+    int rc = vf_db_put (b->self->db, b->txn, VF_T_REFS, key, sizeof key, order, VF_ORDER_KEY_BYTES,
+                        MDB_NODUPDATA, b->err);
     return rc == VF_EEXIST ? 0 : rc;
 }
 
@@ -134,15 +134,15 @@ s_index_refs (s_batch_t *b, const vf_entry_t *e, const uint8_t order[VF_ORDER_KE
     int rc = s_put_ref (b, vf_entry_iri (e), VF_ROLE_DEFINES, order);
     const char *key;
     json_t *val;
-    json_object_foreach (e->body, key, val)
-    {
+    json_object_foreach (e->body, key, val) {
         const vf_prop_t *prop = cls ? vf_class_prop (cls, key) : NULL;
         if (rc || !prop || prop->type != VF_PT_IRI)
             continue;
         vf_role_t role = s_role (key);
         size_t n = json_is_array (val) ? json_array_size (val) : 1;
         for (size_t k = 0; k < n && rc == 0; k++) {
-            const char *iri = json_string_value (json_is_array (val) ? json_array_get (val, k) : val);
+            const char *iri =
+                json_string_value (json_is_array (val) ? json_array_get (val, k) : val);
             if (iri)
                 rc = s_put_ref (b, iri, role, order);
         }
@@ -166,8 +166,8 @@ s_record_fork (s_batch_t *b, const uint8_t key[VF_KEY_BYTES + 8])
     }
     if (rc == 0) {
         memcpy (proof + VF_HASH_BYTES, v.mv_data, VF_HASH_BYTES);
-        rc = vf_db_put (b->self->db, b->txn, VF_T_FORKS, key, VF_KEY_BYTES + 8, proof,
-                        sizeof proof, 0, b->err);
+        rc = vf_db_put (b->self->db, b->txn, VF_T_FORKS, key, VF_KEY_BYTES + 8, proof, sizeof proof,
+                        0, b->err);
     }
     if (cur)
         mdb_cursor_close (cur);

@@ -19,8 +19,8 @@
 typedef struct _vf_store_t vf_store_t;
 
 typedef struct {
-    uint64_t map_size;  /* most bytes the store may grow to; 0: VF_STORE_MAP_DEFAULT */
-    bool read_only;     /* for tools reading a live node's store */
+    uint64_t map_size; /* most bytes the store may grow to; 0: VF_STORE_MAP_DEFAULT */
+    bool read_only;    /* for tools reading a live node's store */
 } vf_store_opts_t;
 
 /*  Open the store in dir (created mode 0700 unless read-only). Refuses a
@@ -31,17 +31,17 @@ void vf_store_destroy (vf_store_t **self_p);
 
 /*  What happened to one entry of an ingest batch. */
 typedef enum {
-    VF_OUTCOME_STORED = 1,     /* new, now durable */
-    VF_OUTCOME_DUPLICATE = 2,  /* already held: nothing changed */
-    VF_OUTCOME_REJECTED = 3    /* refused: code and reason say why */
+    VF_OUTCOME_STORED = 1,    /* new, now durable */
+    VF_OUTCOME_DUPLICATE = 2, /* already held: nothing changed */
+    VF_OUTCOME_REJECTED = 3   /* refused: code and reason say why */
 } vf_outcome_t;
 
 typedef struct {
     vf_outcome_t outcome;
-    int code;                       /* VF_E* for rejected entries */
-    char reason[VF_ERR_MSG_MAX];    /* for rejected entries */
-    uint64_t local;                 /* the entry's local sequence number */
-    bool fork;                      /* its author signed another entry with this seq */
+    int code;                    /* VF_E* for rejected entries */
+    char reason[VF_ERR_MSG_MAX]; /* for rejected entries */
+    uint64_t local;              /* the entry's local sequence number */
+    bool fork;                   /* its author signed another entry with this seq */
 } vf_ingest_result_t;
 
 /*  Store a batch of signed entries (vf_entry_sign / vf_entry_open /
@@ -65,17 +65,17 @@ int vf_store_get_local (vf_store_t *self, uint64_t local, vf_entry_t **out, vf_e
 
 /*  Filters for vf_store_query; zero / NULL fields do not filter. */
 typedef struct {
-    const uint8_t *author;   /* VF_KEY_BYTES */
-    const char *cls;         /* "EconomicEvent" */
-    const char *action;      /* "produce" */
-    const char *resource;    /* events naming it as resourceInventoriedAs or
-                                toResourceInventoriedAs */
-    const char *process;     /* events that are inputOf or outputOf it */
-    const char *agent;       /* events with it as provider or receiver */
-    uint64_t time_from;      /* envelope time >= (ms) */
-    uint64_t time_to;        /* envelope time < (ms); 0: no bound */
-    uint64_t after;          /* cursor: only local numbers above this */
-    size_t limit;            /* most entries to return; 0: 100 */
+    const uint8_t *author; /* VF_KEY_BYTES */
+    const char *cls;       /* "EconomicEvent" */
+    const char *action;    /* "produce" */
+    const char *resource;  /* events naming it as resourceInventoriedAs or
+                              toResourceInventoriedAs */
+    const char *process;   /* events that are inputOf or outputOf it */
+    const char *agent;     /* events with it as provider or receiver */
+    uint64_t time_from;    /* envelope time >= (ms) */
+    uint64_t time_to;      /* envelope time < (ms); 0: no bound */
+    uint64_t after;        /* cursor: only local numbers above this */
+    size_t limit;          /* most entries to return; 0: 100 */
 } vf_query_t;
 
 /*  A page of entries matching q, in local order. *out is an array of *n
@@ -106,13 +106,13 @@ int vf_store_last_seq (vf_store_t *self, const uint8_t author[VF_KEY_BYTES], uin
                        vf_err_t *err);
 
 typedef struct {
-    uint64_t entries;       /* entries in the log */
-    uint64_t table_rows[16];/* rows per table, by vf_table order (docs/STORE.md) */
+    uint64_t entries;        /* entries in the log */
+    uint64_t table_rows[16]; /* rows per table, by vf_table order (docs/STORE.md) */
     const char *table_names[16];
     size_t tables;
-    uint64_t map_size;      /* bytes */
-    uint64_t map_used;      /* bytes */
-    int schema;             /* schema version */
+    uint64_t map_size; /* bytes */
+    uint64_t map_used; /* bytes */
+    int schema;        /* schema version */
 } vf_store_stat_t;
 
 int vf_store_stat (vf_store_t *self, vf_store_stat_t *st, vf_err_t *err);
@@ -123,9 +123,9 @@ bool vf_store_nearly_full (const vf_store_stat_t *st);
 
 /*  What vf_store_check found. */
 typedef struct {
-    uint64_t entries;        /* entries read from the log */
-    uint64_t bad_entries;    /* entries that do not decode, verify or keep the rules */
-    uint64_t bad_index;      /* index rows missing, extra, or pointing at the wrong entry */
+    uint64_t entries;     /* entries read from the log */
+    uint64_t bad_entries; /* entries that do not decode, verify or keep the rules */
+    uint64_t bad_index;   /* index rows missing, extra, or pointing at the wrong entry */
     char first_problem[VF_ERR_MSG_MAX];
 } vf_check_report_t;
 

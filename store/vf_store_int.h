@@ -12,15 +12,15 @@ struct _vf_store_t {
 /*  How a record refers to an IRI, in the refs table (stable codes: they
     are part of the schema, docs/STORE.md). */
 typedef enum {
-    VF_ROLE_DEFINES = 1,      /* the record's own @id */
-    VF_ROLE_RESOURCE = 2,     /* resourceInventoriedAs */
-    VF_ROLE_TO_RESOURCE = 3,  /* toResourceInventoriedAs */
+    VF_ROLE_DEFINES = 1,     /* the record's own @id */
+    VF_ROLE_RESOURCE = 2,    /* resourceInventoriedAs */
+    VF_ROLE_TO_RESOURCE = 3, /* toResourceInventoriedAs */
     VF_ROLE_INPUT_OF = 4,
     VF_ROLE_OUTPUT_OF = 5,
     VF_ROLE_PROVIDER = 6,
     VF_ROLE_RECEIVER = 7,
     VF_ROLE_CORRECTS = 8,
-    VF_ROLE_OTHER = 15        /* any other reference property */
+    VF_ROLE_OTHER = 15 /* any other reference property */
 } vf_role_t;
 
 /*  Order key of an entry: effective time (ms, big-endian) then entry id.

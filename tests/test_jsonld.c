@@ -266,6 +266,21 @@ test_a_record_of_another_author_is_refused (void **state)
     vf_records_destroy (&recs);
 }
 
+/*  Regression (found by fuzz_jsonld): a prefix that expands to an IRI
+    with the scheme vfn: would be expanded again when the export is read
+    back. The scheme is reserved, so such a record is refused. */
+static void
+test_the_vfn_scheme_is_reserved (void **state)
+{
+    vf_records_t *recs = s_import_ok ("{\"@context\": {\"farm\": \"vfn:farm/\"},"
+                                      " \"@type\": \"Process\", \"@id\": \"farm:p1\"}");
+    assert_string_equal (s_body_str (&recs->items[0], "@id"), "vfn:farm/p1");
+    vf_err_t err = { 0 };
+    assert_int_equal (vf_entry_check (recs->items[0].entry, &err), VF_EINVALID);
+    assert_non_null (strstr (err.msg, "reserved"));
+    vf_records_destroy (&recs);
+}
+
 int
 main (void)
 {
@@ -279,6 +294,7 @@ main (void)
         cmocka_unit_test (test_extension_properties_are_kept),
         cmocka_unit_test (test_export_import_round_trip_keeps_ids),
         cmocka_unit_test (test_a_record_of_another_author_is_refused),
+        cmocka_unit_test (test_the_vfn_scheme_is_reserved),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -71,8 +71,9 @@ s_processes (const vf_identity_t *id, uint64_t *seq, const char *tag, size_t n)
     char *doc = malloc (cap), *p = doc;
     p += sprintf (p, "[");
     for (size_t k = 0; k < n; k++)
-        p += sprintf (p, "%s{\"@type\": \"Process\", \"@id\": \"urn:p:%s:%zu\", \"name\": \"P%zu\"}",
-                      k ? "," : "", tag, k, k);
+        p +=
+            sprintf (p, "%s{\"@type\": \"Process\", \"@id\": \"urn:p:%s:%zu\", \"name\": \"P%zu\"}",
+                     k ? "," : "", tag, k, k);
     sprintf (p, "]");
     vf_records_t *recs = s_sign (id, seq, 1700000000000ull, doc);
     free (doc);
@@ -224,7 +225,8 @@ test_queries_filter_and_page (void **state)
         farm, &seq, 1700000001000ull,
         "[{\"@type\": \"EconomicEvent\", \"action\": \"produce\", \"provider\": \"urn:farm\","
         "  \"receiver\": \"urn:farm\", \"outputOf\": \"urn:p:q:1\", \"resourceInventoriedAs\":"
-        "  \"urn:wool\", \"resourceQuantity\": {\"hasNumericalValue\": 5, \"hasUnit\": \"kilogram\"}},"
+        "  \"urn:wool\", \"resourceQuantity\": {\"hasNumericalValue\": 5, \"hasUnit\": "
+        "\"kilogram\"}},"
         " {\"@type\": \"EconomicEvent\", \"action\": \"transfer\", \"provider\": \"urn:farm\","
         "  \"receiver\": \"urn:mill\", \"resourceInventoriedAs\": \"urn:wool\","
         "  \"toResourceInventoriedAs\": \"urn:mill-wool\","
@@ -247,7 +249,7 @@ test_queries_filter_and_page (void **state)
     vf_store_free_entries (&page, n);
     q.after = next;
     assert_int_equal (vf_store_query (st, &q, &page, &n, &next, &err), 0);
-    assert_int_equal (n, 3);  /* 7 processes in all */
+    assert_int_equal (n, 3); /* 7 processes in all */
     assert_int_equal (next, 0);
     vf_store_free_entries (&page, n);
 
@@ -328,7 +330,7 @@ test_map_full_is_clean_and_recoverable (void **state)
     }
     assert_int_equal (rc, VF_EFULL);
     assert_non_null (strstr (err.msg, "map_size"));
-    s_assert_clean (st, stored);  /* the failed batch left nothing behind */
+    s_assert_clean (st, stored); /* the failed batch left nothing behind */
     vf_store_destroy (&st);
     /* grown (config + restart), the same batch goes in */
     st = s_open ("full", 64ull * 1024 * 1024);
@@ -349,12 +351,12 @@ test_failure_at_every_lmdb_call_leaves_nothing_partial (void **state)
     vf_identity_t *id = s_identity (7);
     uint64_t seq = 1;
     vf_records_t *base = s_processes (id, &seq, "base", 4);
-    vf_records_t *batch = s_sign (
-        id, &seq, 1700000002000ull,
-        "[{\"@type\": \"EconomicEvent\", \"action\": \"raise\", \"provider\": \"urn:a\","
-        "  \"receiver\": \"urn:a\", \"resourceInventoriedAs\": \"urn:r\","
-        "  \"resourceQuantity\": {\"hasNumericalValue\": 3, \"hasUnit\": \"one\"}},"
-        " {\"@type\": \"Process\", \"@id\": \"urn:p:x\", \"name\": \"X\"}]");
+    vf_records_t *batch =
+        s_sign (id, &seq, 1700000002000ull,
+                "[{\"@type\": \"EconomicEvent\", \"action\": \"raise\", \"provider\": \"urn:a\","
+                "  \"receiver\": \"urn:a\", \"resourceInventoriedAs\": \"urn:r\","
+                "  \"resourceQuantity\": {\"hasNumericalValue\": 3, \"hasUnit\": \"one\"}},"
+                " {\"@type\": \"Process\", \"@id\": \"urn:p:x\", \"name\": \"X\"}]");
     vf_ingest_result_t res[4];
     vf_err_t err = { 0 };
     assert_int_equal (s_ingest (st, base, res, &err), 0);
@@ -371,7 +373,7 @@ test_failure_at_every_lmdb_call_leaves_nothing_partial (void **state)
         vf_entry_t *e = NULL;
         assert_int_equal (vf_store_get (st, batch->items[0].entry->id, &e, &err), VF_ENOTFOUND);
     }
-    assert_true (n > 10);  /* the batch makes many calls, each was failed once */
+    assert_true (n > 10); /* the batch makes many calls, each was failed once */
     s_assert_clean (st, 6);
     vf_records_destroy (&base);
     vf_records_destroy (&batch);
@@ -420,7 +422,7 @@ test_sigkill_during_ingest_loses_nothing_acknowledged (void **state)
         vf_store_stat_t stat;
         assert_int_equal (vf_store_stat (st, &stat, NULL), 0);
         assert_true (stat.entries >= (uint64_t) acked * 20);
-        assert_int_equal (stat.entries % 20, 0);  /* whole batches or nothing */
+        assert_int_equal (stat.entries % 20, 0); /* whole batches or nothing */
         s_assert_clean (st, stat.entries);
         vf_store_destroy (&st);
     }

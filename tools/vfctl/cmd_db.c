@@ -82,7 +82,8 @@ s_stat (const s_opts_t *o)
     if (o->json) {
         json_t *tables = json_object ();
         for (size_t k = 0; k < s.tables; k++)
-            json_object_set_new (tables, s.table_names[k], json_integer ((json_int_t) s.table_rows[k]));
+            json_object_set_new (tables, s.table_names[k],
+                                 json_integer ((json_int_t) s.table_rows[k]));
         json_t *j = json_pack ("{s:i, s:I, s:I, s:I, s:b, s:o}", "schema", s.schema, "entries",
                                (json_int_t) s.entries, "map_size", (json_int_t) s.map_size,
                                "map_used", (json_int_t) s.map_used, "nearly_full",
@@ -164,7 +165,7 @@ typedef struct {
     char where[1000][64];
     size_t n;
     uint64_t stored, duplicate, rejected;
-    int failed;  /* a store error ended the load */
+    int failed; /* a store error ended the load */
 } s_load_t;
 
 static void
@@ -254,10 +255,17 @@ s_run (int argc, char **argv)
     optind = 2;
     while ((c = getopt_long (argc, argv, "d:o:", longopts, NULL)) != -1) {
         switch (c) {
-        case 'd': o.dir = optarg; break;
-        case 'o': o.out = optarg; break;
-        case 'j': o.json = true; break;
-        default: return vfctl_usage (cmd, "unknown option");
+        case 'd':
+            o.dir = optarg;
+            break;
+        case 'o':
+            o.out = optarg;
+            break;
+        case 'j':
+            o.json = true;
+            break;
+        default:
+            return vfctl_usage (cmd, "unknown option");
         }
     }
     o.dir = vfctl_node_dir (o.dir);
