@@ -8,6 +8,9 @@
 
 #include "vf_text.h"
 
+static void s_problem (vf_check_report_t *r, uint64_t *counter, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
+
 static void
 s_problem (vf_check_report_t *r, uint64_t *counter, const char *fmt, ...)
 {
