@@ -237,6 +237,21 @@ s_term (const s_ctx_t *ctx, const char *key, char *out, size_t outsz, char **ext
     return 0;
 }
 
+/*  vfnode's own terms (urn:vfnode:Confirmation, vfn:confirmsEvent) name
+    node classes and their properties: turn such an extension IRI into the
+    local term. The envelope annotation (vfn:entry) stays an IRI. */
+static void
+s_node_term (char *term, size_t termsz, char **ext)
+{
+    size_t ns = strlen (VF_VFN_NS);
+    if (!*ext || strncmp (*ext, VF_VFN_NS, ns) != 0 || strcmp (*ext, VFN_ENTRY) == 0 ||
+        strlen (*ext + ns) >= termsz)
+        return;
+    strcpy (term, *ext + ns);
+    free (*ext);
+    *ext = NULL;
+}
+
 /* ------------------------------------------------------------ values */
 
 static int
@@ -600,6 +615,7 @@ s_class (const s_ctx_t *ctx, const json_t *type, char out[VF_CLASS_MAX + 1], vf_
         char term[VF_CLASS_MAX + 1], *ext = NULL;
         if (s_term (ctx, json_string_value (t), term, sizeof term, &ext))
             return VF_ENOMEM;
+        s_node_term (term, sizeof term, &ext);
         free (ext);
         if (term[0] && vf_class_by_name (term)) {
             if (out[0])
@@ -630,6 +646,8 @@ s_property (s_import_t *im, const s_ctx_t *ctx, const vf_class_t *cls, size_t in
     int rc = s_term (ctx, key, term, sizeof term, &ext);
     if (rc)
         return rc;
+    if (cls && vf_class_is_node (cls))
+        s_node_term (term, sizeof term, &ext);
     if (ext && strcmp (ext, VFN_ENTRY) == 0)
         rc = s_envelope (val, &im->recs->items[index], im->err);
     else if (ext)

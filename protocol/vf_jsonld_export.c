@@ -88,15 +88,21 @@ vf_jsonld_export_entry (const vf_entry_t *e, bool with_context)
     if (with_context)
         json_object_set_new (node, "@context", vf_jsonld_context ());
     json_object_set (node, "@id", json_object_get (e->body, "@id"));
-    json_object_set_new (node, "@type", json_string (e->cls));
     const vf_class_t *cls = vf_class_by_name (e->cls);
+    /*  vfnode's own classes and their terms live in the vfn: namespace */
+    const char *ns = cls && vf_class_is_node (cls) ? VF_VFN_PREFIX ":" : "";
+    char name[VF_CLASS_MAX + 8];
+    snprintf (name, sizeof name, "%s%s", ns, e->cls);
+    json_object_set_new (node, "@type", json_string (name));
     const char *key;
     json_t *val;
     json_object_foreach (e->body, key, val) {
         if (strcmp (key, "@id") == 0)
             continue;
         const vf_prop_t *prop = cls ? vf_class_prop (cls, key) : NULL;
-        json_object_set_new (node, key, s_export_value (prop, val));
+        char term[256];
+        snprintf (term, sizeof term, "%s%s", prop ? ns : "", key);
+        json_object_set_new (node, term, s_export_value (prop, val));
     }
     json_object_set_new (node, VF_VFN_PREFIX ":entry", s_export_envelope (e));
     return node;

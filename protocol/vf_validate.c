@@ -18,6 +18,7 @@
 
 #include "vf_decimal.h"
 #include "vf_limits.h"
+#include "vf_text.h"
 
 /*  A body travels inside the entry envelope, which vf_limits.h counts as
     depth 1; so the body object is depth 2 and a value nested in it may go
@@ -761,13 +762,26 @@ s_rule_resource_kind (const s_ctx_t *c)
         c, "an EconomicResource needs conformsTo (its ResourceSpecification) or classifiedAs");
 }
 
+/*  Confirmation: confirmsEntry is the confirmed entry's id, vfe_... */
+static int
+s_rule_confirmation (const s_ctx_t *c)
+{
+    char q[VF_QUOTE_MAX];
+    const json_t *id = s_get (c, "confirmsEntry");
+    uint8_t bytes[VF_HASH_BYTES];
+    vf_err_t why = { 0 };
+    if (id && vf_text_decode (bytes, VF_TEXT_ID, json_string_value (id), &why) != 0)
+        return s_fail (c, "confirmsEntry %s is not an entry id: %s", s_q (q, id), why.msg);
+    return 0;
+}
+
 /*  The class rules, in the order they are checked, each with the classes
     it applies to. */
 #define CL(x) ((uint64_t) 1 << VF_CLASS_##x)
 #define S_FLOWS                                                                                    \
     (CL (ECONOMIC_EVENT) | CL (COMMITMENT) | CL (INTENT) | CL (CLAIM) | CL (RECIPE_FLOW))
 #define S_ALL UINT64_MAX
-_Static_assert(VF_CLASS_COUNT <= 64, "class masks are 64 bits");
+_Static_assert(VF_CLASS_ALL_COUNT <= 64, "class masks are 64 bits");
 
 static const struct {
     uint64_t classes;
@@ -785,6 +799,7 @@ static const struct {
     { S_ALL, false, s_rule_negative },
     { CL (ECONOMIC_RESOURCE), false, s_rule_resource_fields },
     { CL (ECONOMIC_RESOURCE), false, s_rule_resource_kind },
+    { CL (CONFIRMATION), false, s_rule_confirmation },
 };
 #undef CL
 

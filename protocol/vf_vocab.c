@@ -366,6 +366,14 @@ static const vf_prop_t s_batch_lot_record[] = {
     TIME ("expirationDate"),
 };
 
+/*  vfnode: the owner of a resource countersigns another author's event on
+    it, naming the event both by IRI and by entry id (docs/PROTOCOL.md). */
+static const vf_prop_t s_confirmation[] = {
+    P ("confirmsEvent", IRI, false, true, ECONOMIC_EVENT),
+    P ("confirmsEntry", STRING, false, true, NONE),
+    STR ("note"),
+};
+
 #undef P
 #undef STR
 #undef TAGS
@@ -411,6 +419,9 @@ static const vf_class_t s_classes[VF_CLASS_COUNT] = {
     C (RECIPE, "Recipe", s_recipe, false, false),
     C (BATCH_LOT_RECORD, "BatchLotRecord", s_batch_lot_record, false, false),
 };
+static const vf_class_t s_node_classes[VF_CLASS_ALL_COUNT - VF_CLASS_COUNT] = {
+    C (CONFIRMATION, "Confirmation", s_confirmation, false, false),
+};
 #undef C
 
 const vf_class_t *
@@ -421,14 +432,23 @@ vf_class_by_name (const char *name)
     for (size_t i = 0; i < VF_CLASS_COUNT; i++)
         if (strcmp (s_classes[i].name, name) == 0)
             return &s_classes[i];
+    for (size_t i = 0; i < VF_CLASS_ALL_COUNT - VF_CLASS_COUNT; i++)
+        if (strcmp (s_node_classes[i].name, name) == 0)
+            return &s_node_classes[i];
     return NULL;
 }
 
 const vf_class_t *
 vf_class_get (vf_class_id_t id)
 {
-    assert (id >= 0 && id < VF_CLASS_COUNT);
-    return &s_classes[id];
+    assert (id >= 0 && id < VF_CLASS_ALL_COUNT);
+    return id < VF_CLASS_COUNT ? &s_classes[id] : &s_node_classes[id - VF_CLASS_COUNT];
+}
+
+bool
+vf_class_is_node (const vf_class_t *cls)
+{
+    return cls->id >= VF_CLASS_COUNT;
 }
 
 const vf_prop_t *

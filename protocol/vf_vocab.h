@@ -113,7 +113,11 @@ typedef enum {
     VF_CLASS_RECIPE_EXCHANGE,
     VF_CLASS_RECIPE,
     VF_CLASS_BATCH_LOT_RECORD,
-    VF_CLASS_COUNT,
+    VF_CLASS_COUNT, /* the number of VF 1.0 classes above */
+    /*  vfnode's own classes (docs/PROTOCOL.md), after the VF ones. In JSON-LD
+        they are written with the vfn: prefix ("vfn:Confirmation"). */
+    VF_CLASS_CONFIRMATION = VF_CLASS_COUNT, /* an owner countersigns an event */
+    VF_CLASS_ALL_COUNT,
     VF_CLASS_NONE = -1
 } vf_class_id_t;
 
@@ -162,10 +166,14 @@ typedef struct {
     bool is_agent; /* Agent or one of its subclasses */
 } vf_class_t;
 
-/*  The class named name (its VF local name, "EconomicEvent"), or NULL. */
+/*  The class named name (its VF local name, "EconomicEvent", or a vfnode
+    class name, "Confirmation"), or NULL. */
 const vf_class_t *vf_class_by_name (const char *name);
-/*  The class with id (0 <= id < VF_CLASS_COUNT). */
+/*  The class with id (0 <= id < VF_CLASS_ALL_COUNT). */
 const vf_class_t *vf_class_get (vf_class_id_t id);
+/*  Is cls one of vfnode's own classes (not a VF 1.0 class)? */
+bool vf_class_is_node (const vf_class_t *cls);
+
 /*  The property of cls named name, or NULL if the class has none. */
 const vf_prop_t *vf_class_prop (const vf_class_t *cls, const char *name);
 
