@@ -62,8 +62,23 @@ s_check_rows (vf_db_t *db, MDB_txn *txn, const vf_entry_t *e, const uint8_t loca
         s_problem (r, &r->bad_index, "refs: no definition row for %s", id);
 }
 
+/*  Remember the resources an event names, to rebuild them afterwards. */
 static void
-s_check_entry (vf_db_t *db, MDB_txn *txn, const MDB_val *k, const MDB_val *v, vf_check_report_t *r)
+s_note_resources (const vf_entry_t *e, json_t *resources)
+{
+    static const char *sides[] = { "resourceInventoriedAs", "toResourceInventoriedAs" };
+    if (strcmp (e->cls, "EconomicEvent") != 0)
+        return;
+    for (size_t k = 0; k < 2; k++) {
+        const char *iri = json_string_value (json_object_get (e->body, sides[k]));
+        if (iri)
+            json_object_set_new (resources, iri, json_true ());
+    }
+}
+
+static void
+s_check_entry (vf_db_t *db, MDB_txn *txn, const MDB_val *k, const MDB_val *v, vf_check_report_t *r,
+               json_t *resources)
 {
     vf_entry_t *e = NULL;
     vf_err_t why = { 0 };
@@ -75,8 +90,10 @@ s_check_entry (vf_db_t *db, MDB_txn *txn, const MDB_val *k, const MDB_val *v, vf
     if (rc)
         s_problem (r, &r->bad_entries, "log entry %llu: %s", (unsigned long long) local,
                    vf_err_msg (&why, rc));
-    else
+    else {
         s_check_rows (db, txn, e, k->mv_data, r);
+        s_note_resources (e, resources);
+    }
     vf_entry_destroy (&e);
 }
 
@@ -106,8 +123,9 @@ vf_store_check (vf_store_t *self, vf_check_report_t *r, vf_err_t *err)
         return rc;
     rc = vf_db_cursor (self->db, txn, VF_T_LOG, &cur, err);
     int got = rc ? rc : vf_db_cursor_get (self->db, cur, &k, &v, MDB_FIRST, err);
-    while (got == 0) {
-        s_check_entry (self->db, txn, &k, &v, r);
+    json_t *resources = json_object ();
+    while (got == 0 && resources) {
+        s_check_entry (self->db, txn, &k, &v, r, resources);
         got = vf_db_cursor_get (self->db, cur, &k, &v, MDB_NEXT, err);
     }
     if (rc == 0 && got != VF_ENOTFOUND)
@@ -116,6 +134,17 @@ vf_store_check (vf_store_t *self, vf_check_report_t *r, vf_err_t *err)
         mdb_cursor_close (cur);
     if (rc == 0)
         rc = s_check_ids (self->db, txn, r, err);
+    const char *iri;
+    json_t *ignored;
+    json_object_foreach (resources, iri, ignored) {
+        bool same = false;
+        if (rc == 0)
+            rc = vf_project_verify (self, txn, iri, &same, err);
+        r->resources++;
+        if (rc == 0 && !same)
+            s_problem (r, &r->bad_state, "state of resource %s differs from its rebuild", iri);
+    }
+    json_decref (resources);
     vf_db_abort (txn);
     return rc;
 }

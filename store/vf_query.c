@@ -15,27 +15,6 @@ s_read_begin (vf_store_t *self, MDB_txn **txn, vf_err_t *err)
     return vf_db_begin (self->db, false, txn, err);
 }
 
-static int
-s_load_local (vf_store_t *self, MDB_txn *txn, uint64_t local, vf_entry_t **out, vf_err_t *err)
-{
-    uint8_t key[8];
-    MDB_val v;
-    vf_be64_put (key, local);
-    int rc = vf_db_get (self->db, txn, VF_T_LOG, key, 8, &v, err);
-    return rc ? rc : vf_store_decode (v.mv_data, v.mv_size, out, err);
-}
-
-static int
-s_local_of (vf_store_t *self, MDB_txn *txn, const uint8_t id[VF_HASH_BYTES], uint64_t *local,
-            vf_err_t *err)
-{
-    MDB_val v;
-    int rc = vf_db_get (self->db, txn, VF_T_IDS, id, VF_HASH_BYTES, &v, err);
-    if (rc == 0)
-        *local = vf_be64_get (v.mv_data);
-    return rc;
-}
-
 int
 vf_store_get (vf_store_t *self, const uint8_t id[VF_HASH_BYTES], vf_entry_t **out, vf_err_t *err)
 {
@@ -45,9 +24,9 @@ vf_store_get (vf_store_t *self, const uint8_t id[VF_HASH_BYTES], vf_entry_t **ou
     int rc = s_read_begin (self, &txn, err);
     if (rc)
         return rc;
-    rc = s_local_of (self, txn, id, &local, err);
+    rc = vf_store_local_of (self, txn, id, &local, err);
     if (rc == 0)
-        rc = s_load_local (self, txn, local, out, err);
+        rc = vf_store_load_local (self, txn, local, out, err);
     vf_db_abort (txn);
     return rc;
 }
@@ -59,7 +38,7 @@ vf_store_get_local (vf_store_t *self, uint64_t local, vf_entry_t **out, vf_err_t
     MDB_txn *txn;
     int rc = s_read_begin (self, &txn, err);
     if (rc == 0)
-        rc = s_load_local (self, txn, local, out, err);
+        rc = vf_store_load_local (self, txn, local, out, err);
     vf_db_abort (txn);
     return rc;
 }
@@ -118,7 +97,7 @@ s_from_refs (vf_store_t *self, MDB_txn *txn, const char *iri, const vf_role_t *r
         int got = vf_db_cursor_get (self->db, cur, &k, &v, MDB_SET_KEY, err);
         while (got == 0 && rc == 0) {
             uint64_t local;
-            rc = s_local_of (self, txn, (const uint8_t *) v.mv_data + 8, &local, err);
+            rc = vf_store_local_of (self, txn, (const uint8_t *) v.mv_data + 8, &local, err);
             if (rc == 0)
                 rc = s_locals_add (out, local);
             got = vf_db_cursor_get (self->db, cur, &k, &v, MDB_NEXT_DUP, err);
@@ -231,7 +210,7 @@ s_page (vf_store_t *self, MDB_txn *txn, const vf_query_t *q, const s_locals_t *l
             local = l->v[idx++];
         }
         vf_entry_t *e = NULL;
-        rc = s_load_local (self, txn, local, &e, err);
+        rc = vf_store_load_local (self, txn, local, &e, err);
         if (rc == VF_ENOTFOUND && all) {
             rc = 0;
             break;

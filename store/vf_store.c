@@ -86,6 +86,51 @@ vf_store_decode (const void *blob, size_t len, vf_entry_t **out, vf_err_t *err)
     return vf_entry_load (out, blob, len, err);
 }
 
+int
+vf_store_local_of (vf_store_t *self, MDB_txn *txn, const uint8_t id[VF_HASH_BYTES], uint64_t *local,
+                   vf_err_t *err)
+{
+    MDB_val v;
+    int rc = vf_db_get (self->db, txn, VF_T_IDS, id, VF_HASH_BYTES, &v, err);
+    if (rc == 0)
+        *local = vf_be64_get (v.mv_data);
+    return rc;
+}
+
+int
+vf_store_load_local (vf_store_t *self, MDB_txn *txn, uint64_t local, vf_entry_t **out,
+                     vf_err_t *err)
+{
+    uint8_t key[8];
+    MDB_val v;
+    vf_be64_put (key, local);
+    int rc = vf_db_get (self->db, txn, VF_T_LOG, key, 8, &v, err);
+    return rc ? rc : vf_store_decode (v.mv_data, v.mv_size, out, err);
+}
+
+int
+vf_store_load_id (vf_store_t *self, MDB_txn *txn, const uint8_t id[VF_HASH_BYTES], vf_entry_t **out,
+                  vf_err_t *err)
+{
+    uint64_t local = 0;
+    int rc = vf_store_local_of (self, txn, id, &local, err);
+    return rc ? rc : vf_store_load_local (self, txn, local, out, err);
+}
+
+int
+vf_store_first_ref (vf_store_t *self, MDB_txn *txn, const char *iri, vf_role_t role,
+                    uint8_t order[VF_ORDER_KEY_BYTES], vf_err_t *err)
+{
+    uint8_t key[VF_REF_KEY_BYTES];
+    MDB_val v;
+    vf_ref_key (iri, role, key);
+    /*  mdb_get on a dupsort table returns the first (smallest) duplicate */
+    int rc = vf_db_get (self->db, txn, VF_T_REFS, key, sizeof key, &v, err);
+    if (rc == 0 && v.mv_size == VF_ORDER_KEY_BYTES)
+        memcpy (order, v.mv_data, VF_ORDER_KEY_BYTES);
+    return rc;
+}
+
 /* --------------------------------------------------------------- ingest */
 
 typedef struct {
@@ -109,6 +154,7 @@ s_role (const char *prop)
         { "provider", VF_ROLE_PROVIDER },
         { "receiver", VF_ROLE_RECEIVER },
         { "corrects", VF_ROLE_CORRECTS },
+        { "confirmsEvent", VF_ROLE_CONFIRMS },
     };
     for (size_t k = 0; k < sizeof roles / sizeof roles[0]; k++)
         if (strcmp (prop, roles[k].name) == 0)
@@ -253,6 +299,8 @@ s_write (s_batch_t *b, const vf_entry_t *e, vf_ingest_result_t *res)
         rc = s_index_attrs (b, e, local);
     if (rc == 0)
         rc = s_index_refs (b, e, order);
+    if (rc == 0)
+        rc = vf_project_entry (b->self, b->txn, e, b->err);
     return rc;
 }
 

@@ -85,6 +85,23 @@ int vf_store_query (vf_store_t *self, const vf_query_t *q, vf_entry_t ***out, si
                     uint64_t *next, vf_err_t *err);
 void vf_store_free_entries (vf_entry_t ***entries_p, size_t n);
 
+/*  What the store knows of resource iri, as one JSON object (caller owns
+    it): the fields of its EconomicResource record as its owner last wrote
+    it (name, conformsTo, trackingIdentifier, note ...), then the state its
+    events imply: accountingQuantity and onhandQuantity (measures),
+    primaryAccountable, currentLocation, containedIn (null when removed),
+    stage (the basedOn of the process that last staged it), state,
+    previousEvent (the last event applied), and "owner" (vfk_...),
+    "events" (applied), "pending" (events waiting for the owner's
+    confirmation), "unitMismatches" (effects in another unit, not summed).
+    VF_ENOTFOUND if no record or event names it. */
+int vf_store_resource (vf_store_t *self, const char *iri, json_t **out, vf_err_t *err);
+
+/*  Events by one author that wait for another author's confirmation
+    before they change that author's resource: a JSON array of
+    {"resource": IRI, "event": "vfe_..."} (caller owns it). */
+int vf_store_pending (vf_store_t *self, json_t **out, vf_err_t *err);
+
 /*  An equivocation: one author, one seq, two different entries. */
 typedef struct {
     uint8_t author[VF_KEY_BYTES];
@@ -126,12 +143,16 @@ typedef struct {
     uint64_t entries;     /* entries read from the log */
     uint64_t bad_entries; /* entries that do not decode, verify or keep the rules */
     uint64_t bad_index;   /* index rows missing, extra, or pointing at the wrong entry */
+    uint64_t resources;   /* resource states recomputed from the log */
+    uint64_t bad_state;   /* stored states that differ from the recomputation */
     char first_problem[VF_ERR_MSG_MAX];
 } vf_check_report_t;
 
 /*  Check the whole store: every entry in the log decodes canonically, its
     signature verifies and it keeps the ValueFlows rules; every index row
-    agrees with the log, and every entry has its index rows. Returns 0 when
+    agrees with the log, and every entry has its index rows; the state of
+    every resource that an event names, recomputed from the log, equals
+    the stored state (a rebuild, compared). Returns 0 when
     the check ran (the report says whether it found problems), or a store
     error. */
 int vf_store_check (vf_store_t *self, vf_check_report_t *report, vf_err_t *err);

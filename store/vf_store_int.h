@@ -20,7 +20,8 @@ typedef enum {
     VF_ROLE_PROVIDER = 6,
     VF_ROLE_RECEIVER = 7,
     VF_ROLE_CORRECTS = 8,
-    VF_ROLE_OTHER = 15 /* any other reference property */
+    VF_ROLE_CONFIRMS = 9, /* a Confirmation's confirmsEvent */
+    VF_ROLE_OTHER = 15    /* any other reference property */
 } vf_role_t;
 
 /*  Order key of an entry: effective time (ms, big-endian) then entry id.
@@ -36,5 +37,32 @@ void vf_ref_key (const char *iri, vf_role_t role, uint8_t out[VF_REF_KEY_BYTES])
 
 /*  Decode a stored blob into a new entry (caller owns it). */
 int vf_store_decode (const void *blob, size_t len, vf_entry_t **out, vf_err_t *err);
+
+/*  Within txn: the entry with this local number / this id (caller owns
+ *out), and the local number of an id. VF_ENOTFOUND if absent. */
+int vf_store_load_local (vf_store_t *self, MDB_txn *txn, uint64_t local, vf_entry_t **out,
+                         vf_err_t *err);
+int vf_store_load_id (vf_store_t *self, MDB_txn *txn, const uint8_t id[VF_HASH_BYTES],
+                      vf_entry_t **out, vf_err_t *err);
+int vf_store_local_of (vf_store_t *self, MDB_txn *txn, const uint8_t id[VF_HASH_BYTES],
+                       uint64_t *local, vf_err_t *err);
+
+/*  The first (smallest) order key under iri || role in refs, or
+    VF_ENOTFOUND. */
+int vf_store_first_ref (vf_store_t *self, MDB_txn *txn, const char *iri, vf_role_t role,
+                        uint8_t order[VF_ORDER_KEY_BYTES], vf_err_t *err);
+
+/*  Bring the resource state of everything the new entry e affects up to
+    date, in the ingest transaction (vf_project.c). */
+int vf_project_entry (vf_store_t *self, MDB_txn *txn, const vf_entry_t *e, vf_err_t *err);
+
+/*  Compute the state of resource iri from the log (no writes): *state is a
+    new JSON object (caller owns it), *pending a new array of the ids (text)
+    of events whose effects wait for the owner's confirmation. */
+int vf_project_compute (vf_store_t *self, MDB_txn *txn, const char *iri, json_t **state,
+                        json_t **pending, vf_err_t *err);
+
+/*  Does the stored state of resource iri equal its recomputation? */
+int vf_project_verify (vf_store_t *self, MDB_txn *txn, const char *iri, bool *same, vf_err_t *err);
 
 #endif

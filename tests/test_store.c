@@ -108,7 +108,7 @@ s_assert_clean (vf_store_t *st, uint64_t entries)
     vf_check_report_t rep;
     vf_err_t err = { 0 };
     assert_int_equal (vf_store_check (st, &rep, &err), 0);
-    if (rep.bad_entries || rep.bad_index)
+    if (rep.bad_entries || rep.bad_index || rep.bad_state)
         fail_msg ("check: %s", rep.first_problem);
     assert_int_equal (rep.entries, entries);
 }

@@ -117,9 +117,11 @@ s_check (const s_opts_t *o)
     vf_store_destroy (&st);
     if (rc)
         return vfctl_fail ("db check", VFCTL_ERROR, "%s", vf_err_msg (&err, rc));
-    printf ("%" PRIu64 " entries checked: %" PRIu64 " bad entries, %" PRIu64 " bad index rows\n",
-            r.entries, r.bad_entries, r.bad_index);
-    if (r.bad_entries || r.bad_index)
+    printf ("%" PRIu64 " entries checked: %" PRIu64 " bad entries, %" PRIu64 " bad index rows\n"
+            "%" PRIu64 " resources rebuilt from the log: %" PRIu64
+            " differ from the stored state\n",
+            r.entries, r.bad_entries, r.bad_index, r.resources, r.bad_state);
+    if (r.bad_entries || r.bad_index || r.bad_state)
         return vfctl_fail ("db check", VFCTL_ERROR, "first problem: %s", r.first_problem);
     return VFCTL_OK;
 }
