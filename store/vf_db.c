@@ -23,7 +23,6 @@ static const struct {
     [VF_T_CLASSES] = { "classes", MDB_DUPSORT | MDB_DUPFIXED },
     [VF_T_ACTIONS] = { "actions", MDB_DUPSORT | MDB_DUPFIXED },
     [VF_T_REFS] = { "refs", MDB_DUPSORT | MDB_DUPFIXED },
-    [VF_T_RECORDS] = { "records", 0 },
     [VF_T_STATE] = { "state", 0 },
     [VF_T_PENDING] = { "pending", 0 },
 };
