@@ -32,7 +32,6 @@ typedef enum {
     VF_T_CLASSES, /* class name -> local u64 (dupsort) */
     VF_T_ACTIONS, /* action name -> local u64 (dupsort) */
     VF_T_REFS,    /* iri hash || role -> order key (dupsort) */
-    VF_T_RECORDS, /* iri hash -> record ownership (see vf_store) */
     VF_T_STATE,   /* resource iri hash -> resource state */
     VF_T_PENDING, /* resource iri hash || event id -> (empty) */
     VF_T_COUNT
