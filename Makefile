@@ -4,6 +4,7 @@
 #   make test         install missing Debian packages, build with ASan+UBSan,
 #                     run every unit test and replay the fuzz corpora
 #   make demo         install, build, run the demo (tools/demo.sh)
+#   make bench        benchmarks against their ceilings (tools/bench/)
 #   make fuzz         libFuzzer targets (clang) into build/fuzz/
 #   make fuzz-long    run each fuzz target for FUZZ_SECONDS (default 60)
 #   make format / format-check
@@ -49,6 +50,7 @@ LDLIBS  += $(PKG_LIBS) -lpthread
 LIB_SRC   := $(wildcard common/*.c crypto/*.c protocol/*.c store/*.c node/*.c)
 LIB_SRC   := $(filter-out node/vfnode.c,$(LIB_SRC))
 VFCTL_SRC := $(wildcard tools/vfctl/*.c)
+BENCH_SRC := $(wildcard tools/bench/*.c)
 TEST_SRC  := $(wildcard tests/test_*.c)
 FUZZ_SRC  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(FUZZ_SRC))
@@ -57,12 +59,13 @@ obj = $(patsubst %.c,$(OUT)/obj/%.o,$(1))
 LIB_OBJ   := $(call obj,$(LIB_SRC))
 LIB_A     := $(OUT)/libvf.a
 VFCTL     := $(OUT)/bin/vfctl
+VFBENCH   := $(OUT)/bin/vfbench
 PROGRAMS  := $(VFCTL)
 TESTS     := $(patsubst tests/%.c,$(OUT)/tests/%,$(TEST_SRC))
 REPLAYS   := $(patsubst %,$(OUT)/tests/replay_%,$(FUZZ_NAMES))
 FUZZERS   := $(patsubst %,$(OUT)/fuzz_%,$(FUZZ_NAMES))
 
-.PHONY: all deps test check demo fuzz fuzz-build fuzz-long format format-check \
+.PHONY: bench all deps test check demo fuzz fuzz-build fuzz-long format format-check \
         install uninstall clean need-pkgs tests-build
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -86,6 +89,11 @@ check: need-pkgs tests-build
 	@tests/run-tests.sh $(OUT)/tests
 
 tests-build: $(TESTS) $(REPLAYS) $(PROGRAMS)
+
+# Benchmarks: optimised build, each figure next to its ceiling (no asserts).
+bench: deps
+	@$(MAKE) --no-print-directory BUILD=release build/bin/vfbench
+	@build/bin/vfbench $(BENCH_ARGS)
 
 demo: deps
 	@$(MAKE) --no-print-directory BUILD=release all
@@ -115,6 +123,11 @@ $(LIB_A): $(LIB_OBJ)
 	@$(AR) rcs $@ $^
 
 $(VFCTL): $(call obj,$(VFCTL_SRC)) $(LIB_A)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(VFBENCH): $(call obj,$(BENCH_SRC)) $(LIB_A)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -1,0 +1,200 @@
+/*  vfbench.c - measure vfnode against the ceilings that bound it, in one
+    run on one machine, and print each figure with its ceiling and the
+    ratio (docs: README "Benchmarks").
+
+    Figures so far:
+      verify   Ed25519 verifications per second on one core (the ceiling)
+      sign     Ed25519 signatures per second on one core
+      ingest   foreign entries per second through decode + signature check
+               + ValueFlows check + durable batched store (one core; the
+               node's verifier pool spreads the signature checks over all
+               cores), against the verify ceiling
+    Each is measured `--runs` times (default 5); the median and the spread
+    (min..max) are printed. No figure is asserted: these machines are
+    shared and noisy.
+*/
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "vf_jsonld.h"
+#include "vf_limits.h"
+#include "vf_store.h"
+
+static double
+s_now (void)
+{
+    struct timespec ts;
+    clock_gettime (CLOCK_MONOTONIC, &ts);
+    return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
+}
+
+static int
+s_cmp_double (const void *a, const void *b)
+{
+    double x = *(const double *) a, y = *(const double *) b;
+    return x < y ? -1 : x > y;
+}
+
+typedef struct {
+    double median, min, max;
+} s_figure_t;
+
+static s_figure_t
+s_summary (double *v, int n)
+{
+    qsort (v, (size_t) n, sizeof *v, s_cmp_double);
+    s_figure_t f = { v[n / 2], v[0], v[n - 1] };
+    return f;
+}
+
+/*  n signed events (raise, on 1000 resources) by one author. */
+static vf_entry_t **
+s_make_entries (const vf_identity_t *id, size_t n)
+{
+    vf_entry_t **all = calloc (n, sizeof *all);
+    for (size_t k = 0; k < n; k++) {
+        char doc[512];
+        snprintf (doc, sizeof doc,
+                  "{\"@type\": \"EconomicEvent\", \"@id\": \"urn:bench:e%zu\", \"action\": "
+                  "\"raise\", \"provider\": \"urn:bench:coop\", \"receiver\": \"urn:bench:coop\", "
+                  "\"resourceInventoriedAs\": \"urn:bench:r%zu\", \"resourceQuantity\": "
+                  "{\"hasNumericalValue\": \"%zu.5\", \"hasUnit\": \"kilogram\"}}",
+                  k, k % 1000, k % 97);
+        vf_records_t *recs = NULL;
+        uint64_t seq = k + 1;
+        if (vf_jsonld_import (doc, strlen (doc), &recs, NULL) ||
+            vf_records_prepare (recs, vf_identity_public (id), &seq, 1700000000000ull + k, NULL,
+                                NULL) ||
+            vf_entry_sign (recs->items[0].entry, id, NULL)) {
+            fprintf (stderr, "vfbench: cannot make entry %zu\n", k);
+            exit (1);
+        }
+        all[k] = recs->items[0].entry;
+        recs->items[0].entry = NULL;
+        vf_records_destroy (&recs);
+    }
+    return all;
+}
+
+static double
+s_verify_rate (vf_entry_t **all, size_t n)
+{
+    double t0 = s_now ();
+    size_t ok = 0;
+    for (size_t k = 0; k < n; k++)
+        ok += vf_verify (all[k]->sig, all[k]->id, VF_HASH_BYTES, all[k]->author) == 0;
+    double dt = s_now () - t0;
+    if (ok != n)
+        fprintf (stderr, "vfbench: %zu signatures failed\n", n - ok);
+    return (double) n / dt;
+}
+
+static double
+s_sign_rate (const vf_identity_t *id, size_t n)
+{
+    uint8_t msg[32] = { 1 }, sig[VF_SIG_BYTES];
+    double t0 = s_now ();
+    for (size_t k = 0; k < n; k++) {
+        msg[0] = (uint8_t) k;
+        if (vf_identity_sign (id, sig, msg, sizeof msg))
+            exit (1);
+    }
+    return (double) n / (s_now () - t0);
+}
+
+/*  Open each blob as a peer would (decode, verify), then store batches of
+    1000 in a fresh store. */
+static double
+s_ingest_rate (vf_entry_t **all, size_t n, const char *dir, int run)
+{
+    char path[512], cmd[600];
+    snprintf (path, sizeof path, "%s/ingest%d", dir, run);
+    vf_store_t *st = NULL;
+    vf_store_opts_t opts = { 8ull << 30, false };
+    vf_err_t err = { 0 };
+    if (vf_store_open (&st, path, &opts, &err)) {
+        fprintf (stderr, "vfbench: %s\n", err.msg);
+        exit (1);
+    }
+    enum { BATCH = 1000 };
+    vf_entry_t *batch[BATCH];
+    vf_ingest_result_t res[BATCH];
+    double t0 = s_now ();
+    for (size_t k = 0; k < n; k += BATCH) {
+        size_t m = n - k < BATCH ? n - k : BATCH;
+        for (size_t i = 0; i < m; i++)
+            if (vf_entry_open (&batch[i], all[k + i]->blob, all[k + i]->blob_len, &err))
+                exit (1);
+        if (vf_store_ingest (st, batch, m, res, &err)) {
+            fprintf (stderr, "vfbench: ingest: %s\n", err.msg);
+            exit (1);
+        }
+        for (size_t i = 0; i < m; i++) {
+            if (res[i].outcome != VF_OUTCOME_STORED)
+                exit (1);
+            vf_entry_destroy (&batch[i]);
+        }
+    }
+    double rate = (double) n / (s_now () - t0);
+    vf_store_destroy (&st);
+    snprintf (cmd, sizeof cmd, "rm -rf '%s'", path);
+    if (system (cmd) != 0)
+        fprintf (stderr, "vfbench: could not remove %s\n", path);
+    return rate;
+}
+
+static void
+s_row (const char *name, s_figure_t f, const char *ceiling, double ceil_value)
+{
+    printf ("%-34s %12.0f /s  (%.0f..%.0f)", name, f.median, f.min, f.max);
+    if (ceiling)
+        printf ("   %-22s %10.0f /s   ratio %.2f", ceiling, ceil_value, f.median / ceil_value);
+    putchar ('\n');
+}
+
+int
+main (int argc, char **argv)
+{
+    size_t n = 100000;
+    int runs = 5;
+    for (int k = 1; k < argc; k++) {
+        if (strcmp (argv[k], "--entries") == 0 && k + 1 < argc)
+            n = strtoul (argv[++k], NULL, 10);
+        else if (strcmp (argv[k], "--runs") == 0 && k + 1 < argc)
+            runs = atoi (argv[++k]);
+        else {
+            fprintf (stderr, "usage: vfbench [--entries N] [--runs R]\n");
+            return 2;
+        }
+    }
+    if (n == 0 || runs < 1 || runs > 50 || vf_crypto_init ())
+        return 2;
+    char dir[] = "/tmp/vfbench-XXXXXX";
+    if (!mkdtemp (dir))
+        return 1;
+    uint8_t seed[VF_SEED_BYTES] = { 9 };
+    vf_identity_t *id = vf_identity_new_from_seed (seed);
+    fprintf (stderr, "vfbench: signing %zu entries...\n", n);
+    vf_entry_t **all = s_make_entries (id, n);
+    double verify[50], sign[50], ingest[50];
+    for (int r = 0; r < runs; r++) {
+        verify[r] = s_verify_rate (all, n < 20000 ? n : 20000);
+        sign[r] = s_sign_rate (id, 20000);
+        ingest[r] = s_ingest_rate (all, n, dir, r);
+    }
+    s_figure_t v = s_summary (verify, runs), s = s_summary (sign, runs),
+               i = s_summary (ingest, runs);
+    printf ("vfbench: %zu entries, %d runs, median (min..max)\n", n, runs);
+    s_row ("ceiling: Ed25519 verify, 1 core", v, NULL, 0);
+    s_row ("ceiling: Ed25519 sign, 1 core", s, NULL, 0);
+    s_row ("ingest (open+check+store), 1 core", i, "verify ceiling", v.median);
+    for (size_t k = 0; k < n; k++)
+        vf_entry_destroy (&all[k]);
+    free (all);
+    vf_identity_destroy (&id);
+    char cmd[64];
+    snprintf (cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system (cmd) == 0 ? 0 : 1;
+}
