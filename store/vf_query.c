@@ -77,6 +77,12 @@ s_locals_add (s_locals_t *l, uint64_t local)
 }
 
 static int
+s_cmp_order (const void *a, const void *b)
+{
+    return memcmp (a, b, VF_ORDER_KEY_BYTES);
+}
+
+static int
 s_cmp_u64 (const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
@@ -137,6 +143,29 @@ s_from_dups (vf_store_t *self, MDB_txn *txn, vf_table_t t, const char *key, s_lo
     return rc ? rc : got == VF_ENOTFOUND ? 0 : got;
 }
 
+/*  Locals of the entries whose envelope time is in [from, to). */
+static int
+s_from_times (vf_store_t *self, MDB_txn *txn, const vf_query_t *q, s_locals_t *out, vf_err_t *err)
+{
+    uint8_t start[16] = { 0 };
+    vf_be64_put (start, q->time_from);
+    MDB_cursor *cur = NULL;
+    MDB_val k = { sizeof start, start }, v;
+    int rc = vf_db_cursor (self->db, txn, VF_T_TIMES, &cur, err);
+    int got = rc ? rc : vf_db_cursor_get (self->db, cur, &k, &v, MDB_SET_RANGE, err);
+    while (got == 0 && rc == 0 && k.mv_size == 16) {
+        if (q->time_to && vf_be64_get (k.mv_data) >= q->time_to)
+            break;
+        rc = s_locals_add (out, vf_be64_get ((const uint8_t *) k.mv_data + 8));
+        got = vf_db_cursor_get (self->db, cur, &k, &v, MDB_NEXT, err);
+    }
+    if (cur)
+        mdb_cursor_close (cur);
+    if (rc == 0 && out->n)
+        qsort (out->v, out->n, sizeof *out->v, s_cmp_u64);
+    return rc ? rc : got == VF_ENOTFOUND || got == 0 ? 0 : got;
+}
+
 static bool
 s_refers (const vf_entry_t *e, const char *iri, const char *p1, const char *p2)
 {
@@ -185,6 +214,8 @@ s_candidates (vf_store_t *self, MDB_txn *txn, const vf_query_t *q, s_locals_t *l
         return s_from_dups (self, txn, VF_T_ACTIONS, q->action, l, err);
     if (q->cls)
         return s_from_dups (self, txn, VF_T_CLASSES, q->cls, l, err);
+    if (q->time_from || q->time_to)
+        return s_from_times (self, txn, q, l, err);
     *all = true; /* walk the log itself */
     return 0;
 }
@@ -370,4 +401,65 @@ bool
 vf_store_nearly_full (const vf_store_stat_t *st)
 {
     return st->map_size && st->map_used * 100 > st->map_size * VF_STORE_WARN_PERCENT;
+}
+
+/* ------------------------------------------------------------- history */
+
+int
+vf_store_history (vf_store_t *self, const char *iri, vf_entry_t ***out, size_t *n, vf_err_t *err)
+{
+    static const vf_role_t roles[] = { VF_ROLE_RESOURCE, VF_ROLE_TO_RESOURCE };
+    *out = NULL, *n = 0;
+    MDB_txn *txn;
+    MDB_cursor *cur = NULL;
+    uint8_t (*keys)[VF_ORDER_KEY_BYTES] = NULL;
+    size_t nkeys = 0, cap = 0;
+    int rc = s_read_begin (self, &txn, err);
+    if (rc)
+        return rc;
+    rc = vf_db_cursor (self->db, txn, VF_T_REFS, &cur, err);
+    for (size_t r = 0; r < 2 && rc == 0; r++) {
+        uint8_t key[VF_REF_KEY_BYTES];
+        vf_ref_key (iri, roles[r], key);
+        MDB_val k = { sizeof key, key }, v;
+        int got = vf_db_cursor_get (self->db, cur, &k, &v, MDB_SET_KEY, err);
+        while (got == 0 && rc == 0) {
+            if (nkeys == cap) {
+                cap = cap ? 2 * cap : 32;
+                void *more = realloc (keys, cap * VF_ORDER_KEY_BYTES);
+                if (!more) {
+                    rc = VF_ENOMEM;
+                    break;
+                }
+                keys = more;
+            }
+            memcpy (keys[nkeys++], v.mv_data, VF_ORDER_KEY_BYTES);
+            got = vf_db_cursor_get (self->db, cur, &k, &v, MDB_NEXT_DUP, err);
+        }
+        if (rc == 0 && got != VF_ENOTFOUND)
+            rc = got;
+    }
+    if (cur)
+        mdb_cursor_close (cur);
+    if (rc == 0 && nkeys)
+        qsort (keys, nkeys, VF_ORDER_KEY_BYTES, s_cmp_order);
+    vf_entry_t **list = rc == 0 && nkeys ? calloc (nkeys, sizeof *list) : NULL;
+    if (rc == 0 && nkeys && !list)
+        rc = VF_ENOMEM;
+    for (size_t k = 0; k < nkeys && rc == 0; k++) {
+        if (k && memcmp (keys[k], keys[k - 1], VF_ORDER_KEY_BYTES) == 0)
+            continue; /* an event naming the resource on both sides */
+        rc = vf_store_load_id (self, txn, keys[k] + 8, &list[*n], err);
+        if (rc == 0)
+            (*n)++;
+    }
+    vf_db_abort (txn);
+    free (keys);
+    if (rc) {
+        vf_store_free_entries (&list, *n);
+        *n = 0;
+        return rc;
+    }
+    *out = list;
+    return 0;
 }

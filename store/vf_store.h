@@ -97,6 +97,13 @@ void vf_store_free_entries (vf_entry_t ***entries_p, size_t n);
     VF_ENOTFOUND if no record or event names it. */
 int vf_store_resource (vf_store_t *self, const char *iri, json_t **out, vf_err_t *err);
 
+/*  The events that name resource iri (as resourceInventoriedAs or
+    toResourceInventoriedAs), in event order (effective time, then id):
+    every one held, applied or not. Caller owns the array
+    (vf_store_free_entries). */
+int vf_store_history (vf_store_t *self, const char *iri, vf_entry_t ***out, size_t *n,
+                      vf_err_t *err);
+
 /*  Events by one author that wait for another author's confirmation
     before they change that author's resource: a JSON array of
     {"resource": IRI, "event": "vfe_..."} (caller owns it). */

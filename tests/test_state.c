@@ -224,6 +224,18 @@ test_raise_lower_produce_consume (void **state)
                                                                                              "kilog"
                                                                                              "ram")) "]");
     s_expect (&w, "urn:wool", "5 kilogram", "5 kilogram");
+    /* its history: the four events, in event order (produce and consume
+       were signed at the same time, so their ids order them) */
+    vf_entry_t **hist = NULL;
+    size_t nh = 0;
+    assert_int_equal (vf_store_history (w.st, "urn:wool", &hist, &nh, NULL), 0);
+    assert_int_equal (nh, 4);
+    assert_string_equal (json_string_value (json_object_get (hist[0]->body, "action")), "raise");
+    assert_string_equal (json_string_value (json_object_get (hist[1]->body, "action")), "lower");
+    assert_true (memcmp (hist[2]->id, hist[3]->id, VF_HASH_BYTES) < 0);
+    assert_string_not_equal (json_string_value (json_object_get (hist[2]->body, "action")),
+                             json_string_value (json_object_get (hist[3]->body, "action")));
+    vf_store_free_entries (&hist, nh);
     json_t *res = s_res (&w, "urn:wool");
     /* raise set the accountable first ("new"); produce's location is "new" too */
     assert_string_equal (s_str (res, "primaryAccountable"), FARM);

@@ -269,6 +269,12 @@ test_queries_filter_and_page (void **state)
     assert_int_equal (n, 2);
     vf_store_free_entries (&page, n);
 
+    /* by envelope time: the events were signed a second after the processes */
+    vf_query_t bytime = { .time_from = 1700000001000ull, .time_to = 1700000002000ull };
+    assert_int_equal (vf_store_query (st, &bytime, &page, &n, &next, &err), 0);
+    assert_int_equal (n, 2);
+    vf_store_free_entries (&page, n);
+
     vf_query_t byproc = { .process = "urn:p:q:1" };
     assert_int_equal (vf_store_query (st, &byproc, &page, &n, &next, &err), 0);
     assert_int_equal (n, 1);
