@@ -7,21 +7,14 @@
     The expected values are worked out by hand from the VF 1.0 action
     effects (docs/VOCABULARY.md "Effects of an event").
 */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
-#include <cmocka.h>
-
-#include "vf_jsonld.h"
-#include "vf_store.h"
+#define TEST_NAME "state"
+#include "store_support.h"
 #include "vf_text.h"
 
-static char s_dir[256];
 static int s_stores;
 
 typedef struct {
@@ -30,30 +23,6 @@ typedef struct {
     uint64_t seq[3];
     uint64_t time;
 } s_world_t;
-
-static int
-s_setup (void **state)
-{
-    snprintf (s_dir, sizeof s_dir, "/tmp/vf-test-state-XXXXXX");
-    assert_non_null (mkdtemp (s_dir));
-    return 0;
-}
-
-static int
-s_teardown (void **state)
-{
-    char cmd[300];
-    snprintf (cmd, sizeof cmd, "rm -rf '%s'", s_dir);
-    return system (cmd);
-}
-
-static vf_identity_t *
-s_identity (uint8_t fill)
-{
-    uint8_t seed[VF_SEED_BYTES];
-    memset (seed, fill, sizeof seed);
-    return vf_identity_new_from_seed (seed);
-}
 
 static void
 s_world (s_world_t *w)

@@ -5,48 +5,13 @@
     read with vf_store_get / vf_store_query. vf_store_check verifies the
     whole store against its log.
 */
-#include <setjmp.h>
 #include <signal.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <cmocka.h>
-
+#define TEST_NAME "store"
+#include "store_support.h"
 #include "vf_db.h"
-#include "vf_jsonld.h"
-#include "vf_store.h"
-
-static char s_dir[256];
-
-static int
-s_setup (void **state)
-{
-    snprintf (s_dir, sizeof s_dir, "/tmp/vf-test-store-XXXXXX");
-    assert_non_null (mkdtemp (s_dir));
-    return 0;
-}
-
-static int
-s_teardown (void **state)
-{
-    char cmd[300];
-    snprintf (cmd, sizeof cmd, "rm -rf '%s'", s_dir);
-    return system (cmd);
-}
-
-static vf_identity_t *
-s_identity (uint8_t fill)
-{
-    uint8_t seed[VF_SEED_BYTES];
-    memset (seed, fill, sizeof seed);
-    return vf_identity_new_from_seed (seed);
-}
 
 /*  Sign the records of a JSON-LD text as author, seq from *seq. */
 static vf_records_t *
