@@ -42,6 +42,17 @@
     significant decimal digits exactly. Longer values must be JSON strings. */
 #define VF_JSON_NUMBER_DIGITS_MAX 15
 
+/*  Largest integer a JSON number may hold, 2^53-1: exact in an IEEE double,
+    and JavaScript's Number.MAX_SAFE_INTEGER, so that every JSON reader
+    gets the same value. Larger integers must be written as strings. */
+#define VF_JSON_INT_MAX 9007199254740991ull
+
+/*  Largest entry seq and time (ms since 1970): VF_JSON_INT_MAX, so that
+    both survive JSON and JavaScript exactly. Times reach it in the year
+    285,000; a node that signs a million entries a second, in 285 years. */
+#define VF_SEQ_MAX VF_JSON_INT_MAX
+#define VF_TIME_MAX VF_JSON_INT_MAX
+
 /*  Largest JSON-LD document the tools read (16 MiB) and most records in one
     @graph (a publish batch of 1000 plus headroom for bulk imports). */
 #define VF_JSONLD_MAX_BYTES (16u * 1024 * 1024)
@@ -65,5 +76,59 @@
 #define VF_STORE_WARN_PERCENT 80
 /*  Most entries one ingest call takes (one write transaction). */
 #define VF_INGEST_BATCH_MAX 4096
+
+/* ---- Logging and the node's configuration (common/vf_log, node/vf_config) ---- */
+
+/*  Longest log message after formatting, in bytes; longer ones are cut
+    with "...". 1024 is the classic syslog record size (RFC 3164). */
+#define VF_LOG_LINE_MAX 1024
+
+/*  Messages a peer or client can trigger are rate limited per key: at most
+    VF_LOG_LIMIT_LINES per VF_LOG_LIMIT_WINDOW_MS, then one "suppressed N"
+    line. Ten lines show the pattern; a peer sending a flood of bad frames
+    costs one line a second, not a full disk. */
+#define VF_LOG_LIMIT_LINES 10
+#define VF_LOG_LIMIT_WINDOW_MS 10000
+
+/*  Rate-limit keys tracked at once and the longest key. Keys are constants
+    in the code ("zap-refused"), a few dozen kinds at most; when all slots
+    are busy, further keys share one overflow slot, so the table never grows. */
+#define VF_LOG_LIMIT_KEYS 32
+#define VF_LOG_KEY_MAX 32
+
+/*  The config file: the commented default file is a few KiB, so 64 KiB is
+    generous and bounds what reading a wrong file costs; lines are short. */
+#define VF_CONFIG_FILE_MAX (64 * 1024)
+#define VF_CONFIG_LINE_MAX 1024
+
+/*  Longest node/name, in bytes: a co-operative's legal name fits; short
+    enough for status tables and peer greetings. */
+#define VF_NODE_NAME_MAX 128
+
+/*  Largest store/map_size: far above any disk a co-op node has, low enough
+    to catch a typo such as "4P". */
+#define VF_STORE_MAP_MAX (16ull * 1024 * 1024 * 1024 * 1024)
+
+/*  The writer's batches: 1000 entries amortise a commit's fsync while a
+    batch still commits in milliseconds; waiting 2 ms to fill one adds no
+    visible latency. Waiting over a second would stall clients. */
+#define VF_INGEST_BATCH_DEFAULT 1000
+#define VF_INGEST_WAIT_DEFAULT_MS 2
+#define VF_INGEST_WAIT_MAX_MS 1000
+
+/*  Most signature-verifying threads (0 in the config: one per core). */
+#define VF_VERIFY_THREADS_MAX 256
+
+/*  Control API. Largest request: a publish of the largest JSON-LD document
+    (VF_JSONLD_MAX_BYTES) by default, 64 MiB at most. Clients: a co-op's
+    apps and operators, a few dozen. Requests in flight before clients are
+    slowed: ten batches of VF_INGEST_BATCH_DEFAULT. */
+#define VF_CONTROL_REQUEST_DEFAULT VF_JSONLD_MAX_BYTES
+#define VF_CONTROL_REQUEST_MIN 1024
+#define VF_CONTROL_REQUEST_MAX (64u * 1024 * 1024)
+#define VF_CONTROL_CLIENTS_DEFAULT 64
+#define VF_CONTROL_CLIENTS_MAX 10000
+#define VF_CONTROL_QUEUE_DEFAULT 10000
+#define VF_CONTROL_QUEUE_MAX 100000
 
 #endif

@@ -117,8 +117,12 @@ vf_entry_encode (const vf_entry_t *self, uint8_t **out, size_t *len, vf_err_t *e
     if (!s_class_name_ok (self->cls))
         return vf_err_set (err, VF_EINVAL, "entry class must be 1-%d printable characters",
                            VF_CLASS_MAX);
-    if (self->seq == 0)
-        return vf_err_set (err, VF_EINVAL, "entry seq must be 1 or more");
+    if (self->seq == 0 || self->seq > VF_SEQ_MAX)
+        return vf_err_set (err, VF_EINVAL, "entry seq must be from 1 to %llu",
+                           (unsigned long long) VF_SEQ_MAX);
+    if (self->time > VF_TIME_MAX)
+        return vf_err_set (err, VF_EINVAL, "entry time must be at most %llu",
+                           (unsigned long long) VF_TIME_MAX);
     if (!self->is_public && (self->naudience == 0 || self->naudience > VF_AUDIENCE_MAX))
         return vf_err_set (err, VF_EINVAL, "entry audience must name 1-%d networks or be public",
                            VF_AUDIENCE_MAX);
@@ -209,12 +213,16 @@ s_read_envelope (vf_mp_reader_t *r, vf_entry_t *e, vf_err_t *err)
     if ((rc = vf_mp_expect_key (r, K_SEQ, err)) ||
         (rc = vf_mp_expect (r, VF_MP_UINT, &it, "seq", err)))
         return rc;
-    if (it.u == 0)
-        return vf_err_set (err, VF_EPARSE, "seq: must be 1 or more");
+    if (it.u == 0 || it.u > VF_SEQ_MAX)
+        return vf_err_set (err, VF_EPARSE, "seq: %llu is not from 1 to %llu (2^53-1)",
+                           (unsigned long long) it.u, (unsigned long long) VF_SEQ_MAX);
     e->seq = it.u;
     if ((rc = vf_mp_expect_key (r, K_TIME, err)) ||
         (rc = vf_mp_expect (r, VF_MP_UINT, &it, "time", err)))
         return rc;
+    if (it.u > VF_TIME_MAX)
+        return vf_err_set (err, VF_EPARSE, "time: %llu is above %llu (2^53-1)",
+                           (unsigned long long) it.u, (unsigned long long) VF_TIME_MAX);
     e->time = it.u;
     if ((rc = vf_mp_expect_key (r, K_VERSION, err)) ||
         (rc = vf_mp_expect (r, VF_MP_UINT, &it, "v", err)))

@@ -28,8 +28,9 @@
 typedef struct {
     /*  Envelope. */
     uint8_t author[VF_KEY_BYTES];                    /* the signing node's Ed25519 key */
-    uint64_t seq;                                    /* per-author sequence number, >= 1 */
-    uint64_t time;                                   /* creation time, ms since the epoch */
+    uint64_t seq;                                    /* per-author sequence number, 1..VF_SEQ_MAX */
+    uint64_t time;                                   /* creation time, ms since the epoch,
+                                                        at most VF_TIME_MAX */
     bool is_public;                                  /* audience: public, or ... */
     size_t naudience;                                /* ... these networks (1..VF_AUDIENCE_MAX), */
     uint8_t audience[VF_AUDIENCE_MAX][VF_KEY_BYTES]; /* sorted by bytes */
@@ -60,14 +61,15 @@ int vf_entry_add_network (vf_entry_t *self, const uint8_t net[VF_KEY_BYTES]);
 
 /*  The canonical encoding of the envelope and body into a new buffer
     (caller frees *out). Errors: VF_EINVAL (missing class or body, seq 0,
+    seq or time above 2^53-1 (VF_SEQ_MAX, VF_TIME_MAX),
     a value with no canonical form such as a real number), VF_ETOOBIG
     (larger than VF_ENTRY_MAX), VF_ENOMEM. */
 int vf_entry_encode (const vf_entry_t *self, uint8_t **out, size_t *len, vf_err_t *err);
 
 /*  Decode a canonical encoding (no signature) into a new entry (caller
     owns *out). Rejects anything not canonical, trailing bytes, an unknown
-    version, inputs over VF_ENTRY_MAX. Does not check the signature or the
-    ValueFlows rules. */
+    version, inputs over VF_ENTRY_MAX, seq 0 and seq or time above 2^53-1. Does not check the
+   signature or the ValueFlows rules. */
 int vf_entry_decode (vf_entry_t **out, const uint8_t *buf, size_t len, vf_err_t *err);
 
 /*  Sign: set author to the identity's key, encode, compute id, sign it and

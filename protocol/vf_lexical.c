@@ -43,10 +43,28 @@ s_digit (int ch)
     return ch >= '0' && ch <= '9';
 }
 
-bool
+const char *
 vf_iri_reserved (const char *s, size_t len)
 {
-    return s && len >= 4 && memcmp (s, "vfn:", 4) == 0;
+    if (!s || len < 4)
+        return NULL;
+    if (memcmp (s, "vfn:", 4) == 0)
+        return "vfn:";
+    if (memcmp (s, "om2:", 4) == 0)
+        return "om2:";
+    return NULL;
+}
+
+const char *
+vf_om2_local (const char *s, size_t len)
+{
+    static const char *const ns[] = { VF_OM2_NS, VF_OM2_NS_HTTPS, "om2:" };
+    for (size_t i = 0; s && i < sizeof ns / sizeof ns[0]; i++) {
+        size_t n = strlen (ns[i]);
+        if (len >= n && memcmp (s, ns[i], n) == 0)
+            return s + n;
+    }
+    return NULL;
 }
 
 bool

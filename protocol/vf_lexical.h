@@ -17,10 +17,21 @@
     bytes. */
 bool vf_iri_valid (const char *s, size_t len);
 
-/*  Does the IRI use the scheme "vfn:"? It is reserved: vfnode's JSON-LD
-    context maps the prefix vfn to urn:vfnode:, so an IRI written with that
-    scheme would change meaning on export and import. */
-bool vf_iri_reserved (const char *s, size_t len);
+/*  The OM2 units namespace (the VF docs write its units as om2:kilogram),
+    and the https:// spelling, which is read as the same namespace. */
+#define VF_OM2_NS "http://www.ontology-of-units-of-measure.org/resource/om-2/"
+#define VF_OM2_NS_HTTPS "https://www.ontology-of-units-of-measure.org/resource/om-2/"
+
+/*  Does the IRI use the scheme "vfn:" or "om2:"? Both are reserved:
+    vfnode's JSON-LD context maps the prefixes vfn (to urn:vfnode:) and om2
+    (to VF_OM2_NS), so an IRI written with such a scheme would change
+    meaning on export and import. Returns the scheme ("vfn:", "om2:") or
+    NULL. */
+const char *vf_iri_reserved (const char *s, size_t len);
+
+/*  If s is in the OM2 namespace (either spelling) or written "om2:x",
+    the local name after it (pointing into s), else NULL. */
+const char *vf_om2_local (const char *s, size_t len);
 
 /*  Is s an OM2-style unit label ([A-Za-z][A-Za-z0-9_-]*, at most
     VF_UNIT_LABEL_MAX bytes)? */

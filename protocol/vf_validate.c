@@ -25,9 +25,8 @@
     down to VF_DEPTH_MAX. */
 #define S_BODY_DEPTH 2
 
-/*  OM2 units are written as their label in a body (docs/PROTOCOL.md), so
-    that "kilogram" and om2:kilogram are one unit. */
-#define S_OM2_NS "http://www.ontology-of-units-of-measure.org/resource/om-2/"
+/*  vfnode's namespace (vf_jsonld.h VF_VFN_NS): only vfnode's own terms. */
+#define S_VFN_NS "urn:vfnode:"
 
 /*  Room for a property path in a message ("resourceQuantity.hasUnit",
     "https://ex.org/ext.a[3].b"); longer paths are cut. */
@@ -225,6 +224,20 @@ s_check_decimal (const s_ctx_t *c, const char *path, const json_t *v)
     return s_fail (c, "%s: %s is not a decimal", path, s_q (q, v));
 }
 
+/*  OM2 units are written as their label in a body (docs/PROTOCOL.md), so
+    that "kilogram" and om2:kilogram are one unit: hasUnit and references
+    to a Unit refuse the OM2 IRIs (either namespace spelling) and om2:x. */
+static int
+s_check_om2 (const s_ctx_t *c, const char *path, const json_t *v)
+{
+    char q[VF_QUOTE_MAX];
+    const char *om2 = vf_om2_local (json_string_value (v), json_string_length (v));
+    if (om2 && vf_unit_label_valid (om2, strlen (om2)))
+        return s_fail (c, "%s: %s is an OM2 unit; write it as its label '%s'", path, s_q (q, v),
+                       om2);
+    return 0;
+}
+
 static int
 s_check_unit (const s_ctx_t *c, const char *path, const json_t *v)
 {
@@ -234,13 +247,9 @@ s_check_unit (const s_ctx_t *c, const char *path, const json_t *v)
         return rc;
     const char *s = json_string_value (v);
     size_t len = json_string_length (v);
-    const char *om2 = s_has_prefix (s, S_OM2_NS) ? s + strlen (S_OM2_NS)
-                      : s_has_prefix (s, "om2:") ? s + 4
-                                                 : NULL;
-    if (om2 && vf_unit_label_valid (om2, strlen (om2)))
-        return s_fail (c, "%s: %s is an OM2 unit; write it as its label '%s'", path, s_q (q, v),
-                       om2);
-    if (vf_unit_label_valid (s, len) || vf_iri_valid (s, len))
+    if ((rc = s_check_om2 (c, path, v)))
+        return rc;
+    if (vf_unit_label_valid (s, len) || (vf_iri_valid (s, len) && !vf_iri_reserved (s, len)))
         return 0;
     return s_fail (
         c, "%s: %s is neither a unit label (like 'kilogram', 'one', 'hour') nor an absolute IRI",
@@ -308,11 +317,13 @@ s_check_one (const s_ctx_t *c, const char *path, const vf_prop_t *p, const json_
     case VF_PT_IRI:
         if (p->target == VF_CLASS_UNIT && vf_unit_label_valid (s, len))
             return 0;
+        if (p->target == VF_CLASS_UNIT && (rc = s_check_om2 (c, path, v)))
+            return rc;
         __attribute__ ((fallthrough));
     case VF_PT_URI:
-        if (vf_iri_reserved (s, len))
-            return s_fail (c, "%s: %s uses the scheme vfn:, which is reserved for vfnode", path,
-                           s_q (q, v));
+        if ((hint = vf_iri_reserved (s, len)))
+            return s_fail (c, "%s: %s uses the scheme %s, which is reserved for vfnode", path,
+                           s_q (q, v), hint);
         if (vf_iri_valid (s, len))
             return 0;
         return s_fail (c, "%s: %s is not an absolute IRI", path, s_q (q, v));
@@ -361,31 +372,30 @@ s_elem_cmp (const void *a, const void *b)
 }
 
 /*  The elements of a many-valued property (already checked one by one)
-    must differ. Every many-valued VF property holds strings (test_vocab
-    checks the tables for it); sorting keeps this O(n log n) whatever a peer
-    sends. */
+    must differ and be in canonical order: ascending by their bytes, so
+    that one set of values has one body. Every many-valued VF property
+    holds strings (test_vocab checks the tables for it). */
 static int
-s_check_unique (const s_ctx_t *c, const char *name, const json_t *arr)
+s_check_order (const s_ctx_t *c, const char *name, const json_t *arr)
 {
     char q[VF_QUOTE_MAX];
-    size_t n = json_array_size (arr);
-    s_elem_t *e = calloc (n ? n : 1, sizeof *e);
-    if (!e)
-        return vf_err_set (c->err, VF_ENOMEM, "%s: out of memory checking %s", c->who, name);
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        const json_t *v = json_array_get (arr, i);
-        if (json_is_string (v))
-            e[m++] = (s_elem_t){ json_string_value (v), json_string_length (v), i };
+    for (size_t i = 1; i < json_array_size (arr); i++) {
+        const json_t *a = json_array_get (arr, i - 1), *b = json_array_get (arr, i);
+        if (!json_is_string (a) || !json_is_string (b))
+            continue;
+        s_elem_t x = { json_string_value (a), json_string_length (a), 0 };
+        s_elem_t y = { json_string_value (b), json_string_length (b), 1 };
+        int cmp = s_elem_cmp (&x, &y);
+        if (x.len == y.len && !memcmp (x.s, y.s, x.len))
+            return s_fail (c, "%s[%zu] repeats %s (values must be unique)", name, i,
+                           vf_quote (q, sizeof q, y.s, y.len));
+        if (cmp > 0)
+            return s_fail (c,
+                           "%s[%zu] %s is not in canonical order (values are sorted by their "
+                           "bytes)",
+                           name, i, vf_quote (q, sizeof q, y.s, y.len));
     }
-    qsort (e, m, sizeof *e, s_elem_cmp);
-    int rc = 0;
-    for (size_t i = 1; i < m && !rc; i++)
-        if (e[i].len == e[i - 1].len && !memcmp (e[i].s, e[i - 1].s, e[i].len))
-            rc = s_fail (c, "%s[%zu] repeats %s (values must be unique)", name, e[i].idx,
-                         vf_quote (q, sizeof q, e[i].s, e[i].len));
-    free (e);
-    return rc;
+    return 0;
 }
 
 static int
@@ -408,7 +418,7 @@ s_check_prop (const s_ctx_t *c, const vf_prop_t *p, const json_t *v)
         if (rc)
             return rc;
     }
-    return s_check_unique (c, p->name, v);
+    return s_check_order (c, p->name, v);
 }
 
 /*  path + "." + key, quoting keys that are not plain printable text. */
@@ -438,6 +448,14 @@ s_check_ext (const s_ctx_t *c, const char *path, const json_t *v, int depth)
                        path);
     case JSON_STRING:
         return s_string (c, path, v);
+    case JSON_INTEGER:
+        if (json_integer_value (v) > (json_int_t) VF_JSON_INT_MAX ||
+            json_integer_value (v) < -(json_int_t) VF_JSON_INT_MAX)
+            return s_fail (c,
+                           "%s is an integer beyond 2^53-1, which JSON readers may not read "
+                           "exactly; write it as a string",
+                           path);
+        return 0;
     case JSON_ARRAY:
     case JSON_OBJECT:
         if (depth > VF_DEPTH_MAX)
@@ -487,8 +505,12 @@ s_check_other_key (const s_ctx_t *c, const char *key, size_t key_len, const json
     if (local)
         return s_fail (c, "%s is in the VF namespace but is not a property of %s in VF 1.0",
                        vf_quote (q, sizeof q, key, key_len), c->cls->name);
-    if (vf_iri_reserved (key, key_len))
-        return s_fail (c, "%s uses the scheme vfn:, which is reserved for vfnode",
+    const char *scheme = vf_iri_reserved (key, key_len);
+    if (scheme)
+        return s_fail (c, "%s uses the scheme %s, which is reserved for vfnode",
+                       vf_quote (q, sizeof q, key, key_len), scheme);
+    if (s_has_prefix (key, S_VFN_NS))
+        return s_fail (c, "%s: extension properties cannot be in vfnode's namespace " S_VFN_NS,
                        vf_quote (q, sizeof q, key, key_len));
     if (vf_iri_valid (key, key_len))
         return s_check_ext (c, key, v, S_BODY_DEPTH + 1);
@@ -818,9 +840,10 @@ vf_validate_record (const vf_class_t *cls, const json_t *body, vf_err_t *err)
         return s_fail (&c, "@id is required (an absolute IRI)");
     if (!json_is_string (id))
         return s_fail (&c, "@id must be an absolute IRI string, not %s", s_kind (id));
-    if (vf_iri_reserved (json_string_value (id), json_string_length (id)))
-        return s_fail (&c, "@id %s uses the scheme vfn:, which is reserved for vfnode",
-                       s_q (q, id));
+    const char *scheme = vf_iri_reserved (json_string_value (id), json_string_length (id));
+    if (scheme)
+        return s_fail (&c, "@id %s uses the scheme %s, which is reserved for vfnode", s_q (q, id),
+                       scheme);
     if (!vf_iri_valid (json_string_value (id), json_string_length (id)))
         return s_fail (&c, "@id %s is not an absolute IRI", s_q (q, id));
     snprintf (c.who, sizeof c.who, "%s %s", cls->name, s_q (q, id));

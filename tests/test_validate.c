@@ -30,7 +30,7 @@ test_a_full_event (void **state)
                       " 'resourceInventoriedAs': 'https://alice.example/resource/apples',"
                       " 'toResourceInventoriedAs': 'https://bob.example/resource/apples',"
                       " 'resourceConformsTo': 'https://alice.example/spec/apples',"
-                      " 'resourceClassifiedAs': ['https://www.wikidata.org/wiki/Q89', 'fruit'],"
+                      " 'resourceClassifiedAs': ['fruit', 'https://www.wikidata.org/wiki/Q89'],"
                       " 'resourceQuantity': {'hasNumericalValue': '12.5', 'hasUnit': 'kilogram'},"
                       " 'hasBeginning': '2024-05-01T09:00:00+02:00', 'hasEnd': "
                       "'2024-05-01T09:30:00+02:00',"

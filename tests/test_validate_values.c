@@ -119,8 +119,13 @@ test_values_by_type (void **state)
         { "fulfills", json_string ("urn:c:1"),
           "fulfills is many-valued: write a JSON array, not a string" },
         { "fulfills", json_array (), "fulfills is an empty array; leave the property out instead" },
-        { "fulfills", json_pack ("[s, s, s]", "urn:c:1", "urn:c:2", "urn:c:1"),
-          "fulfills[2] repeats 'urn:c:1' (values must be unique)" },
+        { "fulfills", json_pack ("[s, s, s]", "urn:c:1", "urn:c:2", "urn:c:2"),
+          "fulfills[2] repeats 'urn:c:2' (values must be unique)" },
+        /* many values are in canonical order: sorted by their bytes */
+        { "fulfills", json_pack ("[s, s]", "urn:c:2", "urn:c:1"),
+          "fulfills[1] 'urn:c:1' is not in canonical order (values are sorted by their bytes)" },
+        { "resourceClassifiedAs", json_pack ("[s, s]", "fruit", "Fruit"),
+          "resourceClassifiedAs[1] 'Fruit' is not in canonical order" },
         { "fulfills", json_pack ("[s, n]", "urn:c:1"), "fulfills[1] is null" },
         { "fulfills", json_pack ("[s, s]", "urn:c:1", "c2"),
           "fulfills[1]: 'c2' is not an absolute IRI" },
@@ -151,8 +156,8 @@ test_values_by_type (void **state)
 
     s_reject ("Process", s_json ("{'@id': 'urn:p:1', 'finished': 'yes'}"),
               "finished must be true or false, not a string");
-    s_accept ("Process", s_json ("{'@id': 'urn:p:1', 'finished': false, 'classifiedAs': ['https://"
-                                 "ex.org/tax/harvest', 'harvest']}"));
+    s_accept ("Process", s_json ("{'@id': 'urn:p:1', 'finished': false, 'classifiedAs': "
+                                 "['harvest', 'https://ex.org/tax/harvest']}"));
     s_reject ("Proposal", s_json ("{'@id': 'urn:p:1', 'purpose': 'sell'}"),
               "purpose 'sell' must be 'offer' or 'request'");
     s_accept ("Proposal", s_json ("{'@id': 'urn:p:1', 'purpose': 'request', 'unitBased': true}"));
@@ -176,6 +181,47 @@ test_values_by_type (void **state)
     json_t *ev = s_event (produce);
     s_set (ev, "provider", json_string ("kilogram"));
     s_reject ("EconomicEvent", ev, "'kilogram' is not an absolute IRI");
+}
+
+/*  Regression: one unit, one form, for Unit references too: OM2 IRIs
+    (either namespace spelling) and om2:x are written as the label. */
+static void
+test_unit_references_use_the_om2_label (void **state)
+{
+    static const char *const om2[] = {
+        "http://www.ontology-of-units-of-measure.org/resource/om-2/kilogram",
+        "https://www.ontology-of-units-of-measure.org/resource/om-2/kilogram",
+        "om2:kilogram",
+    };
+    for (size_t i = 0; i < sizeof om2 / sizeof om2[0]; i++) {
+        json_t *rs = s_json ("{'@id': 'urn:rs:1'}");
+        s_set (rs, "defaultUnitOfResource", json_string (om2[i]));
+        s_reject ("ResourceSpecification", rs, "is an OM2 unit; write it as its label 'kilogram'");
+        json_t *res = s_json ("{'@id': 'urn:r:1', 'classifiedAs': ['x']}");
+        s_set (res, "unitOfEffort", json_string (om2[i]));
+        s_reject ("EconomicResource", res, "unitOfEffort: ");
+    }
+    json_t *ev = s_event (s_act ("produce"));
+    s_set (ev, "resourceQuantity",
+           s_measure ("1", "https://www.ontology-of-units-of-measure.org/resource/om-2/litre"));
+    s_reject ("EconomicEvent", ev, "is an OM2 unit; write it as its label 'litre'");
+}
+
+/*  Regression: the schemes vfn: and om2: are prefixes of vfnode's JSON-LD
+    context, so IRIs with them would change on export and import; and
+    urn:vfnode: holds only vfnode's own terms. */
+static void
+test_reserved_schemes_and_namespace (void **state)
+{
+    s_reject ("Process", s_json ("{'@id': 'om2:p1'}"),
+              "@id 'om2:p1' uses the scheme om2:, which is reserved for vfnode");
+    json_t *ev = s_event (s_act ("produce"));
+    s_set (ev, "provider", json_string ("om2:farm"));
+    s_reject ("EconomicEvent", ev, "provider: 'om2:farm' uses the scheme om2:");
+    s_reject ("Process", s_json ("{'@id': 'urn:p:1', 'om2:x': 1}"), "uses the scheme om2:");
+    s_reject ("Process", s_json ("{'@id': 'urn:p:1', 'urn:vfnode:entry': 1}"),
+              "extension properties cannot be in vfnode's namespace urn:vfnode:");
+    s_accept ("Process", s_json ("{'@id': 'urn:vfnode:vfk_x:1'}"));
 }
 
 static void
@@ -247,6 +293,8 @@ test_extension_properties (void **state)
         json_null (),
         json_pack ("[i, s, b]", 1, "two", 0),
         json_pack ("{s:{s:[i, {s:s}]}}", "a", "b", 1, "c", "d"),
+        json_integer (9007199254740991),  /* 2^53-1 */
+        json_integer (-9007199254740991), /* all JSON readers read it exactly */
     };
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         json_t *e = s_event (produce);
@@ -262,6 +310,10 @@ test_extension_properties (void **state)
         { json_pack ("{s:[i, {s:f}]}", "a", 1, "b", 0.5),
           "https://schema.org/sku.a[1].b is a real number" },
         { json_pack ("[s%]", "a\0b", (size_t) 3), "https://schema.org/sku[0] contains a NUL byte" },
+        { json_pack ("[I]", (json_int_t) 9007199254740992),
+          "https://schema.org/sku[0] is an integer beyond 2^53-1, which JSON readers may not read "
+          "exactly; write it as a string" },
+        { json_integer (-9007199254740992), "is an integer beyond 2^53-1" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         json_t *e = s_event (produce);
@@ -429,6 +481,8 @@ main (void)
         cmocka_unit_test (test_datetime_forms),
         cmocka_unit_test (test_measures),
         cmocka_unit_test (test_values_by_type),
+        cmocka_unit_test (test_unit_references_use_the_om2_label),
+        cmocka_unit_test (test_reserved_schemes_and_namespace),
         cmocka_unit_test (test_record_id),
         cmocka_unit_test (test_unknown_keys),
         cmocka_unit_test (test_extension_properties),
