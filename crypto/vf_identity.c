@@ -333,6 +333,10 @@ s_parse_key_text (const char *text, size_t len, uint8_t seed[VF_SEED_BYTES],
     size_t line_no = 0;
     for (size_t at = 0; at < len;) {
         line_no++;
+        const char *nul = memchr (text + at, '\0', len - at);
+        const char *eol = memchr (text + at, '\n', len - at);
+        if (nul && (!eol || nul < eol))
+            return vf_err_set (err, VF_EPARSE, "line %zu contains a NUL byte", line_no);
         const char *nl = memchr (text + at, '\n', len - at);
         if (!nl)
             return vf_err_set (err, VF_EPARSE, "line %zu does not end with a newline", line_no);
@@ -349,6 +353,26 @@ s_parse_key_text (const char *text, size_t len, uint8_t seed[VF_SEED_BYTES],
     return 0;
 }
 
+/*  What the group and other bits of mode allow, in words: "readable by
+    group, readable and writable by others". */
+static void
+s_mode_words (char *out, size_t size, unsigned mode)
+{
+    static const char *const who[] = { "group", "others" };
+    size_t n = 0;
+    out[0] = '\0';
+    for (int k = 0; k < 2; k++) {
+        unsigned bits = (mode >> (3 * (1 - k))) & 07;
+        if (!bits)
+            continue;
+        n += (size_t) snprintf (
+            out + n, n < size ? size - n : 0, "%s%s%s%s%s%s by %s", n ? ", " : "",
+            bits & 04 ? "readable" : "", (bits & 04) && (bits & 03) ? " and " : "",
+            bits & 02 ? "writable" : "", (bits & 02) && (bits & 01) ? " and " : "",
+            bits & 01 ? "executable" : "", who[k]);
+    }
+}
+
 /*  The key file must be a regular file of sane size that only its owner
     can read or write. */
 static int
@@ -360,10 +384,13 @@ s_check_key_fd (int fd, const char *path, vf_err_t *err)
     if (!S_ISREG (st.st_mode))
         return vf_err_set (err, VF_EPARSE, "identity key %s is not a regular file", path);
     unsigned mode = (unsigned) st.st_mode & 07777;
-    if (mode & 0077)
+    if (mode & 0077) {
+        char who[96];
+        s_mode_words (who, sizeof who, mode);
         return vf_err_set (err, VF_EPERM,
-                           "identity key %s is %s by others (mode %04o); fix with: chmod 600 %s",
-                           path, (mode & 0044) ? "readable" : "writable", mode, path);
+                           "identity key %s is %s (mode %04o); fix with: chmod 600 %s", path, who,
+                           mode, path);
+    }
     if (st.st_size > VF_KEY_FILE_MAX)
         return vf_err_set (err, VF_EPARSE, "identity key %s is %lld bytes; at most %d expected",
                            path, (long long) st.st_size, VF_KEY_FILE_MAX);
@@ -426,7 +453,9 @@ vf_identity_load_file (vf_identity_t **out, const char *path, vf_err_t *err)
     size_t len = 0;
     if (vf_crypto_init () != 0) /* before sodium_malloc */
         return vf_err_set (err, VF_ECRYPTO, "libsodium failed to initialise");
-    int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    /*  O_NONBLOCK: a FIFO or device opens at once and is then refused as
+        not a regular file, instead of blocking the caller. */
+    int fd = open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
     if (fd < 0) {
         if (errno == ENOENT)
             return vf_err_set (err, VF_ENOTFOUND, "identity key %s does not exist", path);

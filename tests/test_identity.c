@@ -233,11 +233,30 @@ test_load_refuses_unsafe_permissions (void **state)
     vf_err_t err = { 0 };
     vf_identity_t *loaded = NULL;
     vf_identity_load (&loaded, f->node, &err);
-    char msg[400];
+    char msg[512];
     snprintf (msg, sizeof msg,
-              "identity key %s is readable by others (mode 0644); fix with: chmod 600 %s", f->key,
-              f->key);
+              "identity key %s is readable by group, readable by others (mode 0644); fix with: "
+              "chmod 600 %s",
+              f->key, f->key);
     assert_string_equal (err.msg, msg);
+    /* regression: the message names the bits that are actually set */
+    static const struct {
+        unsigned mode;
+        const char *words;
+    } words[] = {
+        { 0640, "is readable by group (mode 0640)" },
+        { 0620, "is writable by group (mode 0620)" },
+        { 0602, "is writable by others (mode 0602)" },
+        { 0606, "is readable and writable by others (mode 0606)" },
+        { 0610, "is executable by group (mode 0610)" },
+        { 0666, "is readable and writable by group, readable and writable by others" },
+    };
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        assert_int_equal (chmod (f->key, words[i].mode), 0);
+        assert_int_equal (vf_identity_load (&loaded, f->node, &err), VF_EPERM);
+        if (!strstr (err.msg, words[i].words))
+            fail_msg ("mode %04o: %s", words[i].mode, err.msg);
+    }
     /* 0400 (read-only for the owner) is fine. */
     assert_int_equal (chmod (f->key, 0400), 0);
     assert_int_equal (vf_identity_load (&loaded, f->node, NULL), 0);
@@ -377,6 +396,25 @@ test_load_rejects_big_and_odd_files (void **state)
     /* A directory is not a key file. */
     assert_int_equal (vf_identity_load_file (&loaded, f->dir, &err), VF_EPARSE);
     assert_non_null (strstr (err.msg, "not a regular file"));
+    /* Regression: a FIFO is refused at once instead of blocking the
+       reader until someone writes to it. */
+    unlink (f->file);
+    assert_int_equal (mkfifo (f->file, 0600), 0);
+    assert_int_equal (vf_identity_load_file (&loaded, f->file, &err), VF_EPARSE);
+    assert_non_null (strstr (err.msg, "not a regular file"));
+    unlink (f->file);
+    /* Regression: NUL bytes are refused, also in comments. */
+    char text[256];
+    int n = snprintf (text, sizeof text, "# a comment%cwith NUL\n%s\n", '\0',
+                      "vfs_tvq3dhpp7vngbouejl2jf3bmyrcetrljpmzgsglqhowaghfop5qa");
+    FILE *fp = fopen (f->file, "w");
+    assert_non_null (fp);
+    assert_int_equal (fwrite (text, 1, (size_t) n, fp), (size_t) n);
+    assert_int_equal (fclose (fp), 0);
+    assert_int_equal (chmod (f->file, 0600), 0);
+    assert_int_equal (vf_identity_load_file (&loaded, f->file, &err), VF_EPARSE);
+    assert_non_null (strstr (err.msg, "line 1 contains a NUL byte"));
+    assert_null (loaded);
 }
 
 static void

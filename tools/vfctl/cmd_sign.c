@@ -26,19 +26,28 @@ const vfctl_cmd_t vfctl_cmd_sign = {
     "Options:\n"
     "  -k, --key KEYFILE    identity key file (see vfctl keygen)\n"
     "  -s, --seq N          sequence number of the first record; the following\n"
-    "                       records get N+1, N+2, ... A node keeps this counter\n"
-    "                       itself; here you must: signing different content\n"
-    "                       with a seq already used is an equivocation, which\n"
-    "                       peers record as proof against the key. Records that\n"
-    "                       carry their own vfn:entry seq keep it.\n"
-    "  -t, --time MS        creation time in ms since the epoch (default: now)\n"
+    "                       records get N+1, N+2, ..., skipping the seqs that\n"
+    "                       records of the input claim for themselves. A node\n"
+    "                       keeps this counter itself; here you must: signing\n"
+    "                       different content with a seq already used is an\n"
+    "                       equivocation, which peers record as proof against\n"
+    "                       the key. At most 2^53-1. Required unless every\n"
+    "                       record has its own seq.\n"
+    "  -t, --time MS        creation time in ms since the epoch (default: now;\n"
+    "                       at most 2^53-1)\n"
     "  -a, --audience NET   a network (vfn_...) that may hold the entries;\n"
     "                       repeat for several. Default: public.\n"
+    "\n"
+    "A record that carries its own vfn:entry (as vfctl sign writes them) keeps\n"
+    "its own seq, time and audience; --seq, --time and --audience apply only\n"
+    "to the records without them. Its author must be KEYFILE's key. Two records\n"
+    "that would get the same seq are refused (nothing is signed).\n"
     "\n"
     "Records without an @id (or with a blank node id \"_:x\") get the IRI\n"
     "urn:vfnode:<author key>:<seq>, and references to blank nodes are\n"
     "rewritten to it. Exit status 0 if all records were signed, 1 if any was\n"
-    "invalid (each is reported), 2 for usage errors.\n"
+    "invalid (each is reported) or the input could not be read, 2 for usage\n"
+    "errors.\n"
     "\n"
     "Example:\n"
     "  vfctl sign --key farm.key --seq 1 harvest.jsonld > harvest.entries\n",
@@ -74,13 +83,16 @@ s_parse (const vfctl_cmd_t *cmd, int argc, char **argv, s_opts_t *o)
             o->keyfile = optarg;
             break;
         case 's':
-            if (vfctl_parse_u64 (optarg, &o->seq) || o->seq == 0)
-                return vfctl_usage (cmd, "--seq '%s': expected a whole number >= 1", optarg);
+            if (vfctl_parse_u64 (optarg, &o->seq) || o->seq == 0 || o->seq > VF_SEQ_MAX)
+                return vfctl_usage (cmd, "--seq '%s': expected a whole number from 1 to %llu",
+                                    optarg, (unsigned long long) VF_SEQ_MAX);
             o->have_seq = true;
             break;
         case 't':
-            if (vfctl_parse_u64 (optarg, &o->time) || o->time > INT64_MAX)
-                return vfctl_usage (cmd, "--time '%s': expected milliseconds since 1970", optarg);
+            if (vfctl_parse_u64 (optarg, &o->time) || o->time > VF_TIME_MAX)
+                return vfctl_usage (cmd,
+                                    "--time '%s': expected milliseconds since 1970, at most %llu",
+                                    optarg, (unsigned long long) VF_TIME_MAX);
             break;
         case 'a':
             if (strcmp (optarg, "public") == 0)

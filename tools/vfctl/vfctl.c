@@ -142,7 +142,7 @@ vfctl_read_all (const char *path, size_t max, char **out, size_t *len, vf_err_t 
 int
 vfctl_parse_u64 (const char *s, uint64_t *out)
 {
-    if (!s || !*s || *s == '-' || *s == '+')
+    if (!s || *s < '0' || *s > '9') /* no sign, no leading space (strtoull takes both) */
         return -1;
     errno = 0;
     char *end;

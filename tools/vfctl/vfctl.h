@@ -46,7 +46,8 @@ int vfctl_wants_help (const vfctl_cmd_t *cmd, int argc, char **argv);
     (caller frees *out), refusing more than max bytes. */
 int vfctl_read_all (const char *path, size_t max, char **out, size_t *len, vf_err_t *err);
 
-/*  Parse a whole unsigned decimal number; 0 on success, -1 otherwise. */
+/*  Parse a whole unsigned decimal number: digits only (no sign, no
+    spaces), at most UINT64_MAX; 0 on success, -1 otherwise. */
 int vfctl_parse_u64 (const char *s, uint64_t *out);
 
 /*  Called for each record read by vfctl_read_entries: rec is a record to

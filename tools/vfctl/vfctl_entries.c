@@ -8,13 +8,14 @@
 #include "vf_limits.h"
 #include "vfctl.h"
 
-/*  Import one document and hand each record (or the import error) on. */
+/*  Import one document's text (so that JSON numbers are checked as
+    written) and hand each record (or the import error) on. */
 static int
-s_doc (const json_t *doc, const char *where, vfctl_entry_fn fn, void *arg)
+s_doc (const char *text, size_t len, const char *where, vfctl_entry_fn fn, void *arg)
 {
     vf_records_t *recs = NULL;
     vf_err_t err = { 0 };
-    int rc = vf_jsonld_import_json (doc, &recs, &err);
+    int rc = vf_jsonld_import (text, len, &recs, &err);
     if (rc)
         return fn (NULL, where, vf_err_msg (&err, rc), arg);
     for (size_t k = 0; k < recs->n && rc == 0; k++) {
@@ -43,16 +44,7 @@ s_lines (char *text, vfctl_entry_fn fn, void *arg)
             continue;
         char where[32];
         snprintf (where, sizeof where, "line %zu", lineno);
-        json_error_t jerr;
-        json_t *doc = json_loads (line, JSON_REJECT_DUPLICATES, &jerr);
-        if (!doc) {
-            char msg[256];
-            snprintf (msg, sizeof msg, "not JSON: column %d: %s", jerr.column, jerr.text);
-            rc = fn (NULL, where, msg, arg);
-            continue;
-        }
-        rc = s_doc (doc, where, fn, arg);
-        json_decref (doc);
+        rc = s_doc (line, strlen (line), where, fn, arg);
     }
     return rc;
 }
@@ -66,8 +58,13 @@ vfctl_read_entries (const char *cmd, const char *path, vfctl_entry_fn fn, void *
     int rc = vfctl_read_all (path, VF_JSONLD_MAX_BYTES, &text, &len, &err);
     if (rc)
         return vfctl_fail (cmd, VFCTL_ERROR, "%s", vf_err_msg (&err, rc));
+    if (memchr (text, '\0', len)) {
+        free (text);
+        return vfctl_fail (cmd, VFCTL_ERROR, "%s contains a NUL byte; it is not JSON text", path);
+    }
+    /* one JSON document, or else JSON lines */
     json_t *whole = json_loadb (text, len, JSON_REJECT_DUPLICATES, NULL);
-    rc = whole ? s_doc (whole, "document", fn, arg) : s_lines (text, fn, arg);
+    rc = whole ? s_doc (text, len, "document", fn, arg) : s_lines (text, fn, arg);
     json_decref (whole);
     free (text);
     return rc;
