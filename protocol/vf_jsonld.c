@@ -465,7 +465,7 @@ s_extension (const json_t *v, const json_t *def, json_t **out, vf_err_t *err)
     int rc = s_extension_check (v, err);
     if (rc)
         return rc;
-    *out = json_deep_copy (v);
+    *out = vf_ld_copy (v);
     return *out ? 0 : VF_ENOMEM;
 }
 
@@ -566,7 +566,7 @@ s_scalar (s_import_t *im, const vf_ld_ctx_t *ctx, const vf_prop_t *prop, const j
             return s_type_error (err, "a string");
         break;
     }
-    *out = json_deep_copy (u);
+    *out = vf_ld_copy (u);
     return *out ? 0 : VF_ENOMEM;
 }
 
@@ -947,7 +947,8 @@ s_node_id (s_import_t *im, const vf_ld_ctx_t *ctx, const json_t *node, json_t *b
     return rc;
 }
 
-/*  The node's keywords: only @id, @type and @context. */
+/*  The node's keywords: only @id, @type and @context. (@type is checked
+    after the node's context, which might try to alias it.) */
 static int
 s_node_keywords (const json_t *node, vf_err_t *err)
 {
@@ -960,8 +961,6 @@ s_node_keywords (const json_t *node, vf_err_t *err)
             continue;
         return vf_err_set (err, VF_EINVALID, "keyword %s is not supported in a node", s_q (q, key));
     }
-    if (!json_object_get (node, "@type"))
-        return vf_err_set (err, VF_EINVALID, "no @type: say which ValueFlows class this is");
     return 0;
 }
 
@@ -1000,6 +999,8 @@ s_node (s_import_t *im, const vf_ld_ctx_t *parent, const json_t *node, int depth
     if (rc == 0 && !rec)
         rc = VF_ENOMEM;
     size_t index = im->recs->n - 1;
+    if (rc == 0 && !json_object_get (node, "@type"))
+        rc = vf_err_set (err, VF_EINVALID, "no @type: say which ValueFlows class this is");
     if (rc == 0)
         rc = s_class (&ctx, json_object_get (node, "@type"), rec->entry->cls, err);
     if (rc == 0 && !(rec->entry->body = json_object ()))
@@ -1024,7 +1025,7 @@ s_node (s_import_t *im, const vf_ld_ctx_t *parent, const json_t *node, int depth
     if (rc && rc != VF_ENOMEM)
         s_name_node (im, index);
     if (rc == 0 && iri_out &&
-        !(*iri_out = json_deep_copy (json_object_get (im->recs->items[index].entry->body, "@id"))))
+        !(*iri_out = vf_ld_copy (json_object_get (im->recs->items[index].entry->body, "@id"))))
         rc = VF_ENOMEM;
     return rc;
 }
@@ -1112,7 +1113,8 @@ vf_jsonld_import (const char *text, size_t len, vf_records_t **out, vf_err_t *er
     json_error_t jerr;
     json_t *doc = json_loadb (text, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!doc) {
-        if (strstr (jerr.text, "out of memory"))
+        /* jansson says nothing when it cannot allocate its own state */
+        if (json_error_code (&jerr) == json_error_out_of_memory || jerr.text[0] == '\0')
             return vf_err_set (err, VF_ENOMEM, "out of memory reading JSON");
         return vf_err_set (err, VF_EPARSE, "not JSON: line %d column %d: %s", jerr.line,
                            jerr.column, jerr.text);

@@ -372,7 +372,15 @@ vf_ld_ctx_child (vf_ld_ctx_t *child, const vf_ld_ctx_t *parent, const json_t *lo
         child->terms = json_incref (parent->terms);
         return 0;
     }
-    child->terms = json_copy (parent->terms); /* shallow: definitions are shared */
+    /* a shallow copy (definitions are shared), checked: json_copy ignores
+       a failed insertion and would silently drop terms */
+    child->terms = json_object ();
+    const char *key;
+    json_t *def;
+    json_object_foreach (parent->terms, key, def) {
+        if (child->terms && json_object_set (child->terms, key, def))
+            vf_ld_ctx_release (child);
+    }
     if (!child->terms)
         return VF_ENOMEM;
     int rc = s_ctx_apply (child, local, err);
@@ -386,6 +394,30 @@ vf_ld_ctx_release (vf_ld_ctx_t *ctx)
 {
     json_decref (ctx->terms);
     ctx->terms = NULL;
+}
+
+json_t *
+vf_ld_copy (const json_t *v)
+{
+    json_t *out = NULL;
+    size_t idx;
+    const char *key;
+    json_t *x;
+    if (json_is_object (v)) {
+        out = json_object ();
+        json_object_foreach ((json_t *) v, key, x) {
+            if (out && json_object_set_new (out, key, vf_ld_copy (x)))
+                json_decref (out), out = NULL;
+        }
+    } else if (json_is_array (v)) {
+        out = json_array ();
+        json_array_foreach (v, idx, x) {
+            if (out && json_array_append_new (out, vf_ld_copy (x)))
+                json_decref (out), out = NULL;
+        }
+    } else if (v)
+        out = json_deep_copy (v); /* a scalar: one allocation, or NULL */
+    return out;
 }
 
 /* ------------------------------------------------------------ numbers */

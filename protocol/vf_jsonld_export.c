@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "vf_decimal.h"
+#include "vf_jsonld_int.h"
 #include "vf_lexical.h"
 #include "vf_text.h"
 #include "vf_vocab.h"
@@ -129,7 +130,7 @@ s_unit (const json_t *v)
         snprintf (iri, sizeof iri, "om2:%s", s);
         return json_string (iri);
     }
-    return json_deep_copy (v);
+    return vf_ld_copy (v);
 }
 
 static json_t *
@@ -145,11 +146,11 @@ s_measure (const json_t *v)
         if (!strcmp (key, "hasNumericalValue"))
             rc = s_put (m, S_OM2_VALUE,
                         json_is_string (part) ? s_number (json_string_value (part))
-                                              : json_deep_copy (part));
+                                              : vf_ld_copy (part));
         else if (!strcmp (key, "hasUnit"))
             rc = s_put (m, S_OM2_UNIT, s_unit (part));
         else
-            rc = s_put (m, key, json_deep_copy (part));
+            rc = s_put (m, key, vf_ld_copy (part));
         if (rc)
             json_decref (m), m = NULL;
     }
@@ -162,8 +163,8 @@ static json_t *
 s_extension (const json_t *v)
 {
     if (json_is_object (v) || json_is_array (v) || json_is_null (v))
-        return json_pack ("{s:o, s:s}", "@value", json_deep_copy (v), "@type", "@json");
-    return json_deep_copy (v);
+        return json_pack ("{s:o, s:s}", "@value", vf_ld_copy (v), "@type", "@json");
+    return vf_ld_copy (v);
 }
 
 static json_t *
@@ -184,7 +185,7 @@ s_export_value (const vf_prop_t *prop, const json_t *v)
         return s_measure (v);
     if (prop->type == VF_PT_IRI && prop->target == VF_CLASS_UNIT)
         return s_unit (v);
-    return json_deep_copy (v);
+    return vf_ld_copy (v);
 }
 
 static json_t *
@@ -252,7 +253,7 @@ vf_jsonld_export_entry (const vf_entry_t *e, bool with_context)
         rc = json_object_set (node, "@context", ctx);
     const json_t *id = json_object_get (e->body, "@id");
     if (rc == 0 && id)
-        rc = s_put (node, "@id", json_deep_copy (id));
+        rc = s_put (node, "@id", vf_ld_copy (id));
     if (rc == 0)
         rc = s_put (node, "@type", json_string (name));
     if (rc == 0)

@@ -53,6 +53,11 @@ int vf_ld_expand (const vf_ld_ctx_t *ctx, const char *s, bool vocab, char **out,
     VF_ERANGE with line and column. */
 int vf_ld_scan_numbers (const char *text, size_t len, vf_err_t *err);
 
+/*  A deep copy of v, or NULL if out of memory. (json_deep_copy and
+    json_copy of jansson 2.14 ignore some failed insertions and may return
+    a partial copy; this one does not.) */
+json_t *vf_ld_copy (const json_t *v);
+
 /*  Sort the values of a many-valued property by their bytes and drop
     repeats (the body's normal form). Arrays holding anything but strings
     are left alone, for the validator to refuse. 0 or VF_ENOMEM. */
