@@ -60,7 +60,8 @@ LIB_OBJ   := $(call obj,$(LIB_SRC))
 LIB_A     := $(OUT)/libvf.a
 VFCTL     := $(OUT)/bin/vfctl
 VFBENCH   := $(OUT)/bin/vfbench
-PROGRAMS  := $(VFCTL)
+VFNODE    := $(OUT)/bin/vfnode
+PROGRAMS  := $(VFCTL) $(VFNODE)
 TESTS     := $(patsubst tests/%.c,$(OUT)/tests/%,$(TEST_SRC))
 REPLAYS   := $(patsubst %,$(OUT)/tests/replay_%,$(FUZZ_NAMES))
 FUZZERS   := $(patsubst %,$(OUT)/fuzz_%,$(FUZZ_NAMES))
@@ -123,6 +124,11 @@ $(LIB_A): $(LIB_OBJ)
 	@$(AR) rcs $@ $^
 
 $(VFCTL): $(call obj,$(VFCTL_SRC)) $(LIB_A)
+	@mkdir -p $(dir $@)
+	@echo "  LINK    $@"
+	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(VFNODE): $(call obj,node/vfnode.c) $(LIB_A)
 	@mkdir -p $(dir $@)
 	@echo "  LINK    $@"
 	@$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)

@@ -5,6 +5,7 @@
 #ifndef VFCTL_H
 #define VFCTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,9 @@ extern const vfctl_cmd_t vfctl_cmd_keygen;
 extern const vfctl_cmd_t vfctl_cmd_sign;
 extern const vfctl_cmd_t vfctl_cmd_verify;
 extern const vfctl_cmd_t vfctl_cmd_db;
+extern const vfctl_cmd_t vfctl_cmd_init, vfctl_cmd_id, vfctl_cmd_status, vfctl_cmd_publish,
+    vfctl_cmd_events, vfctl_cmd_show, vfctl_cmd_resources, vfctl_cmd_resource, vfctl_cmd_process,
+    vfctl_cmd_pending, vfctl_cmd_confirm, vfctl_cmd_export, vfctl_cmd_import;
 
 /*  Print "vfctl CMD: message" to stderr (printf-style); returns code. */
 int vfctl_fail (const char *cmd, int code, const char *fmt, ...)
@@ -64,6 +68,13 @@ int vfctl_read_entries (const char *cmd, const char *path, vfctl_entry_fn fn, vo
 /*  The node directory: opt if given, else $VFNODE_DIR, else
     /var/lib/vfnode for root, else $HOME/.vfnode. */
 const char *vfctl_node_dir (const char *opt);
+
+/*  Send request req (taken) to the node in dir and put its result into
+    *result (caller owns it). When the node is not running, read_only
+    requests are answered from the store directly; others fail with
+    VFCTL_NONODE and a message saying how to start the node. Error replies
+    are printed as "vfctl CMD: message (code)" and return VFCTL_ERROR. */
+int vfctl_call (const char *cmd, const char *dir, json_t *req, bool read_only, json_t **result);
 
 /*  Milliseconds since the epoch, now. */
 uint64_t vfctl_now_ms (void);

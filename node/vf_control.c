@@ -1,0 +1,264 @@
+/*  vf_control.c - the control server actor. */
+#include "vf_control.h"
+
+#include <sys/stat.h>
+
+#include "vf_api.h"
+#include "vf_job.h"
+#include "vf_log.h"
+#include "vf_verifier.h"
+#include "vf_writer.h"
+
+/*  A request waiting for the writer. */
+typedef struct {
+    uint64_t token;   /* the key of this entry in `waiting` */
+    zmsg_t *envelope; /* routing frames to answer with */
+    json_t *req;
+} s_waiting_t;
+
+typedef struct {
+    const vf_control_args_t *args;
+    vf_api_t api;
+    zsock_t *router;
+    zsock_t *done;   /* finished jobs come back here */
+    zsock_t *writer; /* jobs of local entries */
+    zsock_t *verify; /* jobs that need their signatures checked */
+    zpoller_t *poller;
+    bool reading;      /* the router is in the poller */
+    zhashx_t *waiting; /* token -> s_waiting_t */
+    uint64_t next_token;
+} s_control_t;
+
+static void
+s_send (s_control_t *c, zmsg_t *envelope, json_t *reply)
+{
+    char *text = reply ? json_dumps (reply, JSON_COMPACT) : NULL;
+    if (text) {
+        zmsg_addstr (envelope, text);
+        if (zmsg_send (&envelope, c->router) != 0)
+            VF_LOG_DEBUG ("control: reply not sent (client gone or not reading)");
+    }
+    free (text);
+    zmsg_destroy (&envelope);
+    json_decref (reply);
+}
+
+static void
+s_free_waiting (void **item)
+{
+    s_waiting_t *w = *item;
+    if (w) {
+        zmsg_destroy (&w->envelope);
+        json_decref (w->req);
+        free (w);
+    }
+    *item = NULL;
+}
+
+/*  Pause reading requests while too many wait for the writer. */
+static void
+s_flow (s_control_t *c)
+{
+    bool full = c->api.in_flight >= c->args->queue;
+    if (full && c->reading) {
+        zpoller_remove (c->poller, c->router);
+        c->reading = false;
+    } else if (!full && !c->reading) {
+        zpoller_add (c->poller, c->router);
+        c->reading = true;
+    }
+}
+
+static void
+s_submit (s_control_t *c, zmsg_t *envelope, json_t *req, vf_job_t *job)
+{
+    s_waiting_t *w = calloc (1, sizeof *w);
+    if (!w) {
+        s_send (c, envelope,
+                vf_api_error (json_object_get (req, "id"), VF_API_INTERNAL, "out of memory"));
+        json_decref (req);
+        vf_job_destroy (&job);
+        return;
+    }
+    job->token = w->token = ++c->next_token;
+    w->envelope = envelope, w->req = req;
+    zhashx_insert (c->waiting, &w->token, w);
+    zsock_t *to = job->blobs ? c->verify : c->writer;
+    if (zsock_send (to, "p", job) != 0) {
+        zhashx_delete (c->waiting, &w->token);
+        vf_job_destroy (&job);
+        return;
+    }
+    c->api.in_flight++;
+}
+
+static void
+s_request (s_control_t *c)
+{
+    zmsg_t *msg = zmsg_recv (c->router);
+    if (!msg)
+        return;
+    zframe_t *body = zmsg_last (msg);
+    zmsg_remove (msg, body); /* msg keeps the routing frames */
+    json_t *req = NULL;
+    json_error_t jerr;
+    if (zframe_size (body) > c->args->max_request) {
+        c->api.bad_requests++, c->api.errors++;
+        s_send (c, msg,
+                vf_api_error (NULL, VF_API_TOO_LARGE,
+                              "request of %zu bytes; at most %zu (control/max_request)",
+                              zframe_size (body), c->args->max_request));
+        msg = NULL; /* s_send took it */
+    } else if (!(req = json_loadb ((const char *) zframe_data (body), zframe_size (body),
+                                   JSON_REJECT_DUPLICATES, &jerr)) ||
+               !json_is_object (req)) {
+        c->api.bad_requests++, c->api.errors++;
+        s_send (
+            c, msg,
+            vf_api_error (NULL, VF_API_BAD_REQUEST,
+                          req ? "a request is a JSON object" : "not JSON: line %d column %d: %s",
+                          jerr.line, jerr.column, jerr.text));
+        msg = NULL; /* s_send took it */
+    } else {
+        json_t *reply = NULL;
+        vf_job_t *job = NULL;
+        vf_api_handle (&c->api, req, &reply, &job);
+        if (job) {
+            s_submit (c, msg, req, job);
+            req = NULL, msg = NULL; /* transferred */
+        } else
+            s_send (c, msg, reply);
+        msg = NULL;
+    }
+    zmsg_destroy (&msg);
+    json_decref (req);
+    zframe_destroy (&body);
+    s_flow (c);
+}
+
+static void
+s_finished (s_control_t *c)
+{
+    vf_job_t *job = NULL;
+    if (zsock_recv (c->done, "p", &job) != 0 || !job)
+        return;
+    s_waiting_t *w = zhashx_lookup (c->waiting, &job->token);
+    if (!w) {
+        vf_job_destroy (&job);
+        return;
+    }
+    c->api.in_flight--;
+    /*  the store may have moved past our own seqs (an import of our own
+        entries): never reuse a seq */
+    uint64_t last = 0;
+    if (vf_store_last_seq (c->args->store, vf_identity_public (c->args->identity), &last, NULL) ==
+            0 &&
+        last >= c->api.next_seq)
+        c->api.next_seq = last + 1;
+    uint64_t token = w->token;
+    zmsg_t *envelope = w->envelope;
+    w->envelope = NULL;
+    s_send (c, envelope, vf_api_finish (&c->api, w->req, job)); /* job freed */
+    zhashx_delete (c->waiting, &token);
+    s_flow (c);
+}
+
+static int
+s_open (s_control_t *c, zsock_t *pipe)
+{
+    const vf_control_args_t *a = c->args;
+    char path[1200];
+    snprintf (path, sizeof path, "%s/control.sock", a->dir);
+    unlink (path); /* a stale socket of a node that died; the lock proved we are alone */
+    c->router = zsock_new (ZMQ_ROUTER);
+    c->done = zsock_new_pull ("@" VF_CONTROL_DONE);
+    c->writer = zsock_new_push (">" VF_WRITER_ENDPOINT);
+    c->verify = zsock_new (ZMQ_PUSH);
+    c->waiting = zhashx_new ();
+    if (!c->router || !c->done || !c->writer || !c->verify || !c->waiting)
+        return -1;
+    /*  keys are the waiting entries' own tokens: not copied, not freed */
+    zhashx_set_key_duplicator (c->waiting, NULL);
+    zhashx_set_key_destructor (c->waiting, NULL);
+    zhashx_set_destructor (c->waiting, s_free_waiting);
+    /*  a hostile local client cannot make us hold more than this per message */
+    zsock_set_maxmsgsize (c->router, (int64_t) a->max_request * 4 + 4096);
+    zsock_set_sndhwm (c->router, 1000);
+    if (zsock_bind (c->router, "ipc://%s", path) != 0) {
+        VF_LOG_ERROR ("cannot bind the control socket %s: %s", path, zmq_strerror (zmq_errno ()));
+        return -1;
+    }
+    if (chmod (path, 0600) != 0)
+        return -1;
+    return vf_verifier_connect (c->verify, a->verifiers);
+}
+
+/*  Hash and compare tokens by value (uint64_t keys). */
+static size_t
+s_token_hash (const void *key)
+{
+    return (size_t) * (const uint64_t *) key;
+}
+
+static int
+s_token_cmp (const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+    return x < y ? -1 : x > y;
+}
+
+void
+vf_control_actor (zsock_t *pipe, void *args)
+{
+    s_control_t c = { .args = args };
+    c.api.store = c.args->store;
+    c.api.identity = c.args->identity;
+    c.api.name = c.args->name;
+    c.api.dir = c.args->dir;
+    c.api.started = zclock_time ();
+    uint64_t last = 0;
+    if (s_open (&c, pipe) != 0 ||
+        vf_store_last_seq (c.args->store, vf_identity_public (c.args->identity), &last, NULL) !=
+            0) {
+        zsock_signal (pipe, 1);
+        goto out;
+    }
+    zhashx_set_key_hasher (c.waiting, s_token_hash);
+    zhashx_set_key_comparator (c.waiting, s_token_cmp);
+    c.api.next_seq = last + 1;
+    c.poller = zpoller_new (pipe, c.done, c.router, NULL);
+    c.reading = true;
+    zsock_signal (pipe, 0);
+    int64_t stop_by = 0;
+    while (c.poller) {
+        zsock_t *which = zpoller_wait (c.poller, stop_by ? 100 : -1);
+        if (which == c.router)
+            s_request (&c);
+        else if (which == c.done)
+            s_finished (&c);
+        else if (which == pipe) {
+            char *cmd = zstr_recv (pipe);
+            if (!cmd || streq (cmd, "$TERM")) {
+                /*  stop reading; answer what the writer still holds */
+                if (c.reading)
+                    zpoller_remove (c.poller, c.router);
+                c.reading = false;
+                stop_by = zclock_mono () + 10000;
+                if (c.api.in_flight == 0)
+                    stop_by = zclock_mono ();
+            }
+            zstr_free (&cmd);
+        }
+        if (stop_by && (c.api.in_flight == 0 || zclock_mono () >= stop_by))
+            break;
+        if (!stop_by)
+            s_flow (&c);
+    }
+out:
+    zpoller_destroy (&c.poller);
+    zhashx_destroy (&c.waiting);
+    zsock_destroy (&c.router);
+    zsock_destroy (&c.done);
+    zsock_destroy (&c.writer);
+    zsock_destroy (&c.verify);
+}

@@ -1,0 +1,372 @@
+/*  test_node.c - real vfnode processes: init, start, publish, query,
+    restart, bad input, a second node on the same directory, SIGTERM in the
+    middle of a burst. Each test makes its own node directory under /tmp
+    and stops every process it started. The programs are found beside this
+    test binary (BUILD/tests/test_node -> BUILD/bin/vfnode, vfctl).
+*/
+#include <czmq.h>
+#include <jansson.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static char s_bin[1100];
+static char s_dir[256];
+
+static int
+s_setup (void **state)
+{
+    char self[1024];
+    ssize_t n = readlink ("/proc/self/exe", self, sizeof self - 1);
+    assert_true (n > 0);
+    self[n] = '\0';
+    *strrchr (self, '/') = '\0';
+    snprintf (s_bin, sizeof s_bin, "%s/../bin", self);
+    snprintf (s_dir, sizeof s_dir, "/tmp/vf-test-node-XXXXXX");
+    assert_non_null (mkdtemp (s_dir));
+    zsys_init ();
+    zsys_handler_set (NULL);
+    return 0;
+}
+
+static int
+s_teardown (void **state)
+{
+    char cmd[300];
+    snprintf (cmd, sizeof cmd, "rm -rf '%s'", s_dir);
+    return system (cmd);
+}
+
+/*  Run a program of ours to completion, its standard error into
+    s_dir/stderr.txt; its exit status. */
+static int
+s_exec (const char *prog, const char *const *args)
+{
+    pid_t pid = fork ();
+    if (pid == 0) {
+        char path[1200], err[400];
+        snprintf (path, sizeof path, "%s/%s", s_bin, prog);
+        snprintf (err, sizeof err, "%s/stderr.txt", s_dir);
+        const char *argv[16] = { path };
+        for (int k = 0; args[k] && k < 14; k++)
+            argv[k + 1] = args[k];
+        int null = open ("/dev/null", O_WRONLY);
+        int fd = open (err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        dup2 (null, 1);
+        dup2 (fd, 2);
+        execv (path, (char *const *) argv);
+        _exit (127);
+    }
+    int status = 0;
+    waitpid (pid, &status, 0);
+    return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+}
+
+static void
+s_init (const char *dir)
+{
+    const char *args[] = { "init", dir, "--name", "Test Co-op", NULL };
+    assert_int_equal (s_exec ("vfctl", args), 0);
+}
+
+static json_t *s_request (const char *dir, const char *text);
+
+/*  Start vfnode on dir (stderr into dir/vfnode.log) and wait until it
+    answers; its pid. */
+static pid_t
+s_start (const char *dir)
+{
+    pid_t pid = fork ();
+    if (pid == 0) {
+        char path[1200], log[1200];
+        snprintf (path, sizeof path, "%s/vfnode", s_bin);
+        snprintf (log, sizeof log, "%s/vfnode.log", dir);
+        int fd = open (log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+        dup2 (fd, 2);
+        execl (path, path, "-d", dir, (char *) NULL);
+        _exit (127);
+    }
+    for (int k = 0; k < 200; k++) {
+        char sock[1200];
+        struct stat st;
+        snprintf (sock, sizeof sock, "%s/control.sock", dir);
+        if (stat (sock, &st) == 0) {
+            json_t *r = s_request (dir, "{\"request\": \"status\"}");
+            bool ok = r && json_is_true (json_object_get (r, "ok"));
+            json_decref (r);
+            if (ok)
+                return pid;
+        }
+        zclock_sleep (50);
+    }
+    kill (pid, SIGKILL);
+    fail_msg ("vfnode did not start on %s", dir);
+    return -1;
+}
+
+static int
+s_stop (pid_t pid)
+{
+    kill (pid, SIGTERM);
+    int status = 0;
+    waitpid (pid, &status, 0);
+    return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
+}
+
+/*  One request, one reply (NULL after 20 s without one). */
+static json_t *
+s_request_raw (const char *dir, const void *data, size_t len)
+{
+    zsock_t *s = zsock_new (ZMQ_DEALER);
+    zsock_set_linger (s, 0);
+    zsock_connect (s, "ipc://%s/control.sock", dir);
+    zframe_t *f = zframe_new (data, len);
+    zframe_send (&f, s, 0);
+    zpoller_t *p = zpoller_new (s, NULL);
+    json_t *reply = NULL;
+    if (zpoller_wait (p, 20000) == s) {
+        char *text = zstr_recv (s);
+        reply = text ? json_loads (text, 0, NULL) : NULL;
+        zstr_free (&text);
+    }
+    zpoller_destroy (&p);
+    zsock_destroy (&s);
+    return reply;
+}
+
+static json_t *
+s_request (const char *dir, const char *text)
+{
+    return s_request_raw (dir, text, strlen (text));
+}
+
+static const char *
+s_code (const json_t *reply)
+{
+    return json_string_value (json_object_get (json_object_get (reply, "error"), "code"));
+}
+
+static json_t *
+s_result (json_t *reply)
+{
+    if (!json_is_true (json_object_get (reply, "ok")))
+        fail_msg ("error reply: %s", json_string_value (json_object_get (
+                                         json_object_get (reply, "error"), "message")));
+    return json_object_get (reply, "result");
+}
+
+static char *
+s_publish_request (const char *file)
+{
+    json_t *doc = json_load_file (file, 0, NULL);
+    assert_non_null (doc);
+    json_t *req = json_pack ("{s:s, s:o}", "request", "publish", "document", doc);
+    char *text = json_dumps (req, JSON_COMPACT);
+    json_decref (req);
+    return text;
+}
+
+static int64_t
+s_count (const char *dir, const char *query)
+{
+    json_t *r = s_request (dir, query);
+    int64_t n = (int64_t) json_array_size (json_object_get (s_result (r), "entries"));
+    json_decref (r);
+    return n;
+}
+
+static void
+test_publish_query_restart (void **state)
+{
+    char dir[300];
+    snprintf (dir, sizeof dir, "%s/farm", s_dir);
+    s_init (dir);
+    pid_t pid = s_start (dir);
+    char *req = s_publish_request ("docs/examples/farm.jsonld");
+    json_t *r = s_request (dir, req);
+    json_t *res = s_result (r);
+    assert_int_equal (json_integer_value (json_object_get (res, "stored")), 9);
+    json_decref (r);
+    assert_int_equal (s_count (dir, "{\"request\": \"query\", \"class\": \"EconomicEvent\"}"), 3);
+    const char *lot =
+        "{\"request\": \"resource\", \"iri\": \"https://farm.coop.example/lot/wool-2026-11\"}";
+    r = s_request (dir, lot);
+    const json_t *onhand =
+        json_object_get (json_object_get (s_result (r), "resource"), "onhandQuantity");
+    assert_string_equal (json_string_value (json_object_get (onhand, "hasNumericalValue")), "20.5");
+    json_decref (r);
+    assert_int_equal (s_stop (pid), 0);
+    pid = s_start (dir);
+    assert_int_equal (s_count (dir, "{\"request\": \"query\", \"class\": \"EconomicEvent\"}"), 3);
+    r = s_request (dir, "{\"request\": \"status\"}");
+    assert_int_equal (
+        json_integer_value (json_object_get (json_object_get (s_result (r), "store"), "entries")),
+        9);
+    assert_int_equal (
+        json_integer_value (json_object_get (json_object_get (s_result (r), "node"), "next_seq")),
+        10);
+    json_decref (r);
+    /* the control socket is the owner's only */
+    char sock[400];
+    struct stat st;
+    snprintf (sock, sizeof sock, "%s/control.sock", dir);
+    assert_int_equal (stat (sock, &st), 0);
+    assert_int_equal (st.st_mode & 0777, 0600);
+    assert_int_equal (s_stop (pid), 0);
+    free (req);
+}
+
+static void
+test_bad_input_is_answered_and_counted (void **state)
+{
+    char dir[300];
+    snprintf (dir, sizeof dir, "%s/bad", s_dir);
+    s_init (dir);
+    pid_t pid = s_start (dir);
+    static const struct {
+        const char *text;
+        const char *code;
+    } cases[] = {
+        { "not json", "bad_request" },
+        { "[1, 2]", "bad_request" },
+        { "{\"request\": 5}", "bad_request" },
+        { "{\"request\": \"frobnicate\"}", "unknown_request" },
+        { "{\"request\": \"get\", \"entry\": 7}", "bad_request" },
+        { "{\"request\": \"get\", \"entry\": \"vfe_nope\"}", "bad_request" },
+        { "{\"request\": \"query\", \"limit\": -3}", "bad_request" },
+        { "{\"request\": \"resource\", \"iri\": \"urn:nothing\"}", "not_found" },
+        { "{\"request\": \"publish\", \"document\": {\"@type\": \"EconomicEvent\", \"action\": "
+          "\"consume\", \"provider\": \"urn:a\", \"receiver\": \"urn:a\", \"resourceConformsTo\": "
+          "\"urn:s\", \"resourceQuantity\": {\"hasNumericalValue\": 1, \"hasUnit\": \"one\"}}}",
+          "invalid" },
+    };
+    size_t n = sizeof cases / sizeof cases[0];
+    for (size_t k = 0; k < n; k++) {
+        json_t *r = s_request (dir, cases[k].text);
+        assert_non_null (r);
+        assert_false (json_is_true (json_object_get (r, "ok")));
+        if (!s_code (r) || strcmp (s_code (r), cases[k].code) != 0)
+            fail_msg ("%s: expected %s, got %s", cases[k].text, cases[k].code, s_code (r));
+        json_decref (r);
+    }
+    /* a request over control/max_request (16 MiB by default) */
+    size_t big = 17u << 20;
+    char *huge = malloc (big);
+    memset (huge, ' ', big);
+    json_t *r = s_request_raw (dir, huge, big);
+    free (huge);
+    assert_string_equal (s_code (r), "too_large");
+    json_decref (r);
+    /* still serving, and the errors are counted */
+    r = s_request (dir, "{\"request\": \"status\", \"id\": \"after\"}");
+    const json_t *req = json_object_get (s_result (r), "requests");
+    assert_string_equal (json_string_value (json_object_get (r, "id")), "after");
+    assert_true (json_integer_value (json_object_get (req, "errors")) >= (json_int_t) n + 1);
+    assert_true (json_integer_value (json_object_get (req, "bad_requests")) >= 6);
+    json_decref (r);
+    assert_int_equal (s_stop (pid), 0);
+}
+
+static void
+test_a_second_node_on_the_directory_is_refused (void **state)
+{
+    char dir[300];
+    snprintf (dir, sizeof dir, "%s/twice", s_dir);
+    s_init (dir);
+    pid_t pid = s_start (dir);
+    const char *args[] = { "-d", dir, NULL };
+    assert_int_equal (s_exec ("vfnode", args), 1);
+    char path[400], msg[512] = "";
+    snprintf (path, sizeof path, "%s/stderr.txt", s_dir);
+    FILE *f = fopen (path, "r");
+    assert_non_null (f);
+    size_t got = fread (msg, 1, sizeof msg - 1, f);
+    msg[got] = '\0';
+    fclose (f);
+    assert_non_null (strstr (msg, "is in use by another vfnode"));
+    /* the first one is unharmed */
+    json_t *r = s_request (dir, "{\"request\": \"status\"}");
+    s_result (r);
+    json_decref (r);
+    assert_int_equal (s_stop (pid), 0);
+}
+
+/*  Publish in a burst, SIGTERM in the middle: every entry the node said
+    it stored is there after a restart. */
+static void
+test_sigterm_during_a_burst_loses_nothing_answered (void **state)
+{
+    char dir[300];
+    snprintf (dir, sizeof dir, "%s/burst", s_dir);
+    s_init (dir);
+    pid_t pid = s_start (dir);
+    zsock_t *s = zsock_new (ZMQ_DEALER);
+    zsock_set_linger (s, 0);
+    zsock_connect (s, "ipc://%s/control.sock", dir);
+    int sent = 0, answered = 0;
+    json_t *stored = json_array ();
+    for (; sent < 300; sent++)
+        zstr_sendf (s,
+                    "{\"request\": \"publish\", \"id\": %d, \"document\": {\"@type\": \"Process\","
+                    " \"@id\": \"urn:burst:%d\", \"name\": \"P%d\"}}",
+                    sent, sent, sent);
+    zpoller_t *p = zpoller_new (s, NULL);
+    bool killed = false;
+    while (zpoller_wait (p, killed ? 3000 : 20000) == s) {
+        char *text = zstr_recv (s);
+        json_t *r = text ? json_loads (text, 0, NULL) : NULL;
+        zstr_free (&text);
+        answered++;
+        if (r && json_is_true (json_object_get (r, "ok"))) {
+            const json_t *one = json_array_get (json_object_get (s_result (r), "entries"), 0);
+            if (strcmp (json_string_value (json_object_get (one, "outcome")), "stored") == 0)
+                json_array_append (stored, json_object_get (one, "entry"));
+        }
+        json_decref (r);
+        if (answered == 50 && !killed) {
+            kill (pid, SIGTERM);
+            killed = true;
+        }
+    }
+    zpoller_destroy (&p);
+    zsock_destroy (&s);
+    int status = 0;
+    waitpid (pid, &status, 0);
+    assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+    assert_true (json_array_size (stored) >= 50);
+    pid = s_start (dir);
+    size_t k;
+    json_t *id;
+    json_array_foreach (stored, k, id) {
+        char req[200];
+        snprintf (req, sizeof req, "{\"request\": \"get\", \"entry\": \"%s\"}",
+                  json_string_value (id));
+        json_t *r = s_request (dir, req);
+        s_result (r);
+        json_decref (r);
+    }
+    assert_int_equal (s_stop (pid), 0);
+    json_decref (stored);
+}
+
+int
+main (void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test (test_publish_query_restart),
+        cmocka_unit_test (test_bad_input_is_answered_and_counted),
+        cmocka_unit_test (test_a_second_node_on_the_directory_is_refused),
+        cmocka_unit_test (test_sigterm_during_a_burst_loses_nothing_answered),
+    };
+    return cmocka_run_group_tests (tests, s_setup, s_teardown);
+}

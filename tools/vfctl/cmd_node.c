@@ -1,0 +1,631 @@
+/*  cmd_node.c - the node commands of vfctl: init and id (offline), and
+    the commands that ask the node (status, publish, events, show,
+    resources, resource, process, pending, confirm, export, import). Read
+    commands work without the daemon, from the store. */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "vf_config.h"
+#include "vf_identity.h"
+#include "vf_limits.h"
+#include "vf_store.h"
+#include "vf_text.h"
+#include "vfctl.h"
+
+typedef struct {
+    const char *dir;
+    bool json;
+    const char *name;
+    const char *out;
+    json_t *req; /* request being built from the options */
+    int argc;
+    char **argv; /* positional arguments */
+} s_opts_t;
+
+/*  Options every node command takes, plus the query filters. */
+static int
+s_parse (const vfctl_cmd_t *cmd, int argc, char **argv, s_opts_t *o)
+{
+    static const struct option longopts[] = {
+        { "dir", required_argument, NULL, 'd' },
+        { "json", no_argument, NULL, 'j' },
+        { "name", required_argument, NULL, 'n' },
+        { "out", required_argument, NULL, 'o' },
+        { "author", required_argument, NULL, 'A' },
+        { "class", required_argument, NULL, 'C' },
+        { "action", required_argument, NULL, 'a' },
+        { "resource", required_argument, NULL, 'r' },
+        { "process", required_argument, NULL, 'p' },
+        { "agent", required_argument, NULL, 'g' },
+        { "after", required_argument, NULL, 'f' },
+        { "limit", required_argument, NULL, 'l' },
+        { "audience", required_argument, NULL, 'u' },
+        { "history", no_argument, NULL, 'H' },
+        { NULL, 0, NULL, 0 },
+    };
+    o->req = json_object ();
+    int c;
+    optind = 1;
+    while ((c = getopt_long (argc, argv, "d:jn:o:", longopts, NULL)) != -1) {
+        uint64_t v;
+        switch (c) {
+        case 'd':
+            o->dir = optarg;
+            break;
+        case 'j':
+            o->json = true;
+            break;
+        case 'n':
+            o->name = optarg;
+            break;
+        case 'o':
+            o->out = optarg;
+            break;
+        case 'A':
+            json_object_set_new (o->req, "author", json_string (optarg));
+            break;
+        case 'C':
+            json_object_set_new (o->req, "class", json_string (optarg));
+            break;
+        case 'a':
+            json_object_set_new (o->req, "action", json_string (optarg));
+            break;
+        case 'r':
+            json_object_set_new (o->req, "resource", json_string (optarg));
+            break;
+        case 'p':
+            json_object_set_new (o->req, "process", json_string (optarg));
+            break;
+        case 'g':
+            json_object_set_new (o->req, "agent", json_string (optarg));
+            break;
+        case 'H':
+            json_object_set_new (o->req, "history", json_true ());
+            break;
+        case 'u': {
+            json_t *aud = json_object_get (o->req, "audience");
+            if (!aud)
+                json_object_set_new (o->req, "audience", aud = json_array ());
+            json_array_append_new (aud, json_string (optarg));
+            break;
+        }
+        case 'f':
+        case 'l':
+            if (vfctl_parse_u64 (optarg, &v))
+                return vfctl_usage (cmd, "--%s '%s': expected a whole number",
+                                    c == 'f' ? "after" : "limit", optarg);
+            json_object_set_new (o->req, c == 'f' ? "after" : "limit",
+                                 json_integer ((json_int_t) v));
+            break;
+        default:
+            return vfctl_usage (cmd, "unknown option");
+        }
+    }
+    o->dir = vfctl_node_dir (o->dir);
+    o->argc = argc - optind;
+    o->argv = argv + optind;
+    return 0;
+}
+
+static void
+s_print_json (const json_t *v)
+{
+    char *text = json_dumps (v, JSON_INDENT (2) | JSON_REAL_PRECISION (15));
+    if (text)
+        puts (text);
+    free (text);
+}
+
+/*  The envelope of an exported entry node (vfn:entry, either form). */
+static const json_t *
+s_env (const json_t *node, const char *field)
+{
+    const json_t *env = json_object_get (node, "vfn:entry");
+    char name[32];
+    snprintf (name, sizeof name, "vfn:%s", field);
+    const json_t *v = json_object_get (env, field);
+    return v ? v : json_object_get (env, name);
+}
+
+static const char *
+s_s (const json_t *o, const char *key)
+{
+    const char *s = json_string_value (json_object_get (o, key));
+    return s ? s : "";
+}
+
+/*  One line per entry: author (short), seq, class, action and quantity for
+    events, IRI. */
+static void
+s_print_entries (const json_t *list)
+{
+    size_t k;
+    const json_t *node;
+    json_array_foreach (list, k, node) {
+        const json_t *q = json_object_get (node, "resourceQuantity");
+        if (!q)
+            q = json_object_get (node, "effortQuantity");
+        /*  measures may be written with om2: terms (docs/PROTOCOL.md) */
+        const json_t *num = json_object_get (q, "hasNumericalValue");
+        const char *unit = s_s (q, "hasUnit");
+        if (!num)
+            num = json_object_get (q, "om2:hasNumericalValue"), unit = s_s (q, "om2:hasUnit");
+        if (strncmp (unit, "om2:", 4) == 0)
+            unit += 4;
+        char qty[64] = "";
+        if (num) {
+            char *n = json_is_string (num)
+                          ? strdup (json_string_value (num))
+                          : json_dumps (num, JSON_ENCODE_ANY | JSON_REAL_PRECISION (15));
+            snprintf (qty, sizeof qty, "%s %s", n ? n : "", unit);
+            free (n);
+        }
+        printf ("%.12s %5" PRId64 "  %-20s %-10s %-16s %s\n",
+                json_string_value (s_env (node, "author"))
+                    ? json_string_value (s_env (node, "author"))
+                    : "",
+                (int64_t) json_integer_value (s_env (node, "seq")), s_s (node, "@type"),
+                s_s (node, "action"), qty, s_s (node, "@id"));
+    }
+}
+
+/* ----------------------------------------------------------- commands */
+
+static int
+s_init (const vfctl_cmd_t *cmd, s_opts_t *o)
+{
+    if (o->argc != 1)
+        return vfctl_usage (cmd, "expected the node directory to create");
+    const char *dir = o->argv[0];
+    char path[1200];
+    struct stat st;
+    snprintf (path, sizeof path, "%s/identity.key", dir);
+    if (stat (path, &st) == 0)
+        return vfctl_fail (cmd->name, VFCTL_ERROR,
+                           "%s already holds a node (identity.key exists); "
+                           "nothing was changed",
+                           dir);
+    if (mkdir (dir, 0700) != 0 && errno != EEXIST)
+        return vfctl_fail (cmd->name, VFCTL_ERROR, "cannot create %s: %s", dir, strerror (errno));
+    vf_identity_t *id = vf_identity_new ();
+    vf_store_t *store = NULL;
+    vf_err_t err = { 0 };
+    int rc = id ? vf_identity_save (id, dir, &err) : VF_ENOMEM;
+    snprintf (path, sizeof path, "%s/vfnode.conf", dir);
+    if (rc == 0)
+        rc = vf_config_write_default (path, o->name ? o->name : "", &err);
+    snprintf (path, sizeof path, "%s/store", dir);
+    if (rc == 0)
+        rc = vf_store_open (&store, path, NULL, &err);
+    char key[VF_TEXT_MAX];
+    if (rc == 0)
+        printf ("%s\n", vf_text_encode (key, VF_TEXT_KEY, vf_identity_public (id)));
+    vf_store_destroy (&store);
+    vf_identity_destroy (&id);
+    if (rc)
+        return vfctl_fail (cmd->name, VFCTL_ERROR, "%s", vf_err_msg (&err, rc));
+    fprintf (stderr, "vfctl init: node created in %s; start it with: vfnode -d %s\n", dir, dir);
+    return VFCTL_OK;
+}
+
+static int
+s_id (const vfctl_cmd_t *cmd, s_opts_t *o)
+{
+    char path[1200], key[VF_TEXT_MAX];
+    vf_identity_t *id = NULL;
+    vf_config_t *cfg = vf_config_new ();
+    vf_err_t err = { 0 };
+    int rc = vf_identity_load (&id, o->dir, &err);
+    snprintf (path, sizeof path, "%s/vfnode.conf", o->dir);
+    if (rc == 0 && cfg)
+        rc = vf_config_load (cfg, path, &err);
+    if (rc == 0) {
+        const char *name = vf_config_str (cfg, "node/name");
+        vf_text_encode (key, VF_TEXT_KEY, vf_identity_public (id));
+        if (o->json) {
+            json_t *j = json_pack ("{s:s, s:s}", "key", key, "name", name);
+            s_print_json (j);
+            json_decref (j);
+        } else
+            printf ("%s %s\n", key, name);
+    }
+    vf_identity_destroy (&id);
+    vf_config_destroy (&cfg);
+    return rc ? vfctl_fail (cmd->name, VFCTL_ERROR, "%s", vf_err_msg (&err, rc)) : VFCTL_OK;
+}
+
+static int
+s_status (const vfctl_cmd_t *cmd, s_opts_t *o)
+{
+    json_object_set_new (o->req, "request", json_string ("status"));
+    json_t *r = NULL;
+    int rc = vfctl_call (cmd->name, o->dir, o->req, true, &r);
+    o->req = NULL;
+    if (rc)
+        return rc;
+    if (o->json)
+        s_print_json (r);
+    else {
+        const json_t *node = json_object_get (r, "node"), *st = json_object_get (r, "store"),
+                     *rq = json_object_get (r, "requests");
+        printf ("node      %s %s\n", s_s (node, "key"), s_s (node, "name"));
+        printf ("store     %" PRId64 " entries, %.1f of %.0f MiB used%s\n",
+                (int64_t) json_integer_value (json_object_get (st, "entries")),
+                (double) json_integer_value (json_object_get (st, "map_used")) / 1048576.0,
+                (double) json_integer_value (json_object_get (st, "map_size")) / 1048576.0,
+                json_is_true (json_object_get (st, "nearly_full"))
+                    ? " (nearly full: raise store/map_size)"
+                    : "");
+        printf ("requests  %" PRId64 " answered, %" PRId64 " errors (%" PRId64 " bad), %" PRId64
+                " in flight\n",
+                (int64_t) json_integer_value (json_object_get (rq, "answered")),
+                (int64_t) json_integer_value (json_object_get (rq, "errors")),
+                (int64_t) json_integer_value (json_object_get (rq, "bad_requests")),
+                (int64_t) json_integer_value (json_object_get (rq, "in_flight")));
+    }
+    json_decref (r);
+    return VFCTL_OK;
+}
+
+static int
+s_report_stored (const json_t *r, bool json)
+{
+    if (json) {
+        s_print_json (r);
+        return json_integer_value (json_object_get (r, "refused")) ? VFCTL_ERROR : VFCTL_OK;
+    }
+    size_t k;
+    const json_t *one;
+    json_array_foreach (json_object_get (r, "entries"), k, one) {
+        printf ("%-9s %s %s %s%s%s\n", s_s (one, "outcome"), s_s (one, "entry"), s_s (one, "class"),
+                s_s (one, "iri"), json_object_get (one, "reason") ? " : " : "",
+                s_s (one, "reason"));
+    }
+    printf ("%" PRId64 " stored, %" PRId64 " already held, %" PRId64 " refused\n",
+            (int64_t) json_integer_value (json_object_get (r, "stored")),
+            (int64_t) json_integer_value (json_object_get (r, "duplicates")),
+            (int64_t) json_integer_value (json_object_get (r, "refused")));
+    return json_integer_value (json_object_get (r, "refused")) ? VFCTL_ERROR : VFCTL_OK;
+}
+
+static int
+s_publish (const vfctl_cmd_t *cmd, s_opts_t *o)
+{
+    if (o->argc > 1)
+        return vfctl_usage (cmd, "expected at most one JSON-LD file");
+    char *text = NULL;
+    size_t len = 0;
+    vf_err_t err = { 0 };
+    int rc = vfctl_read_all (o->argc ? o->argv[0] : "-", VF_JSONLD_MAX_BYTES, &text, &len, &err);
+    if (rc)
+        return vfctl_fail (cmd->name, VFCTL_ERROR, "%s", vf_err_msg (&err, rc));
+    json_error_t jerr;
+    json_t *doc = json_loadb (text, len, JSON_REJECT_DUPLICATES, &jerr);
+    free (text);
+    if (!doc)
+        return vfctl_fail (cmd->name, VFCTL_ERROR, "not JSON: line %d column %d: %s", jerr.line,
+                           jerr.column, jerr.text);
+    json_object_set_new (o->req, "request", json_string ("publish"));
+    json_object_set_new (o->req, "document", doc);
+    json_t *r = NULL;
+    rc = vfctl_call (cmd->name, o->dir, o->req, false, &r);
+    o->req = NULL;
+    if (rc == 0)
+        rc = s_report_stored (r, o->json);
+    json_decref (r);
+    return rc;
+}
+
+/*  A read request whose result holds a list of entries under `key`. */
+static int
+s_list_request (const vfctl_cmd_t *cmd, s_opts_t *o, const char *request, const char *key)
+{
+    json_object_set_new (o->req, "request", json_string (request));
+    json_t *r = NULL;
+    int rc = vfctl_call (cmd->name, o->dir, o->req, true, &r);
+    o->req = NULL;
+    if (rc)
+        return rc;
+    if (o->json)
+        s_print_json (r);
+    else {
+        s_print_entries (json_object_get (r, key));
+        if (json_integer_value (json_object_get (r, "next")))
+            printf ("(more: --after %" PRId64 ")\n",
+                    (int64_t) json_integer_value (json_object_get (r, "next")));
+    }
+    json_decref (r);
+    return VFCTL_OK;
+}
+
+static int
+s_events (const vfctl_cmd_t *cmd, s_opts_t *o)
+{
+    if (!json_object_get (o->req, "class"))
+        json_object_set_new (o->req, "class", json_string ("EconomicEvent"));
+    return s_list_request (cmd, o, "query", "entries");
+}
+
+static int
+s_resources (const vfctl_cmd_t *cmd, s_opts_t *o)
+{
+    json_object_set_new (o->req, "class", json_string ("EconomicResource"));
+    return s_list_request (cmd, o, "query", "entries");
+}
+
+static int
+s_show (const vfctl_cmd_t *cmd, s_opts_t *o)
+{
+    if (o->argc != 1)
+        return vfctl_usage (cmd, "expected an entry id (vfe_...)");
+    json_object_set_new (o->req, "request", json_string ("get"));
+    json_object_set_new (o->req, "entry", json_string (o->argv[0]));
+    json_t *r = NULL;
+    int rc = vfctl_call (cmd->name, o->dir, o->req, true, &r);
+    o->req = NULL;
+    if (rc == 0)
+        s_print_json (json_object_get (r, "entry"));
+    json_decref (r);
+    return rc;
+}
+
+/*  A read request about one IRI whose result is printed as JSON. */
+static int
+s_iri_request (const vfctl_cmd_t *cmd, s_opts_t *o, const char *request)
+{
+    if (o->argc != 1)
+        return vfctl_usage (cmd, "expected one IRI");
+    json_object_set_new (o->req, "request", json_string (request));
+    json_object_set_new (o->req, "iri", json_string (o->argv[0]));
+    json_t *r = NULL;
+    int rc = vfctl_call (cmd->name, o->dir, o->req, true, &r);
+    o->req = NULL;
+    if (rc == 0)
+        s_print_json (r);
+    json_decref (r);
+    return rc;
+}
+
+static int
+s_resource (const vfctl_cmd_t *cmd, s_opts_t *o)
+{
+    return s_iri_request (cmd, o, "resource");
+}
+
+static int
+s_process (const vfctl_cmd_t *cmd, s_opts_t *o)
+{
+    return s_iri_request (cmd, o, "process");
+}
+
+static int
+s_pending (const vfctl_cmd_t *cmd, s_opts_t *o)
+{
+    json_object_set_new (o->req, "request", json_string ("pending"));
+    json_t *r = NULL;
+    int rc = vfctl_call (cmd->name, o->dir, o->req, true, &r);
+    o->req = NULL;
+    if (rc)
+        return rc;
+    if (o->json)
+        s_print_json (r);
+    else {
+        size_t k;
+        const json_t *p;
+        json_array_foreach (json_object_get (r, "pending"), k, p)
+            printf ("%s  waits to change  %s\n", s_s (p, "event"), s_s (p, "resource"));
+        if (json_array_size (json_object_get (r, "pending")) == 0)
+            printf ("nothing pending\n");
+    }
+    json_decref (r);
+    return VFCTL_OK;
+}
+
+static int
+s_confirm (const vfctl_cmd_t *cmd, s_opts_t *o)
+{
+    if (o->argc != 1)
+        return vfctl_usage (cmd, "expected the id (vfe_...) of the event to confirm");
+    json_object_set_new (o->req, "request", json_string ("confirm"));
+    json_object_set_new (o->req, "entry", json_string (o->argv[0]));
+    json_t *r = NULL;
+    int rc = vfctl_call (cmd->name, o->dir, o->req, false, &r);
+    o->req = NULL;
+    if (rc == 0)
+        rc = s_report_stored (r, o->json);
+    json_decref (r);
+    return rc;
+}
+
+static int
+s_export (const vfctl_cmd_t *cmd, s_opts_t *o)
+{
+    FILE *out = o->out ? fopen (o->out, "w") : stdout;
+    if (!out)
+        return vfctl_fail (cmd->name, VFCTL_ERROR, "cannot write %s: %s", o->out, strerror (errno));
+    uint64_t after = 0;
+    int rc = VFCTL_OK;
+    do {
+        json_t *req = json_pack ("{s:s, s:I, s:i}", "request", "export", "after",
+                                 (json_int_t) after, "limit", 1000),
+               *r = NULL;
+        rc = vfctl_call (cmd->name, o->dir, req, true, &r);
+        size_t k;
+        const json_t *node;
+        json_array_foreach (json_object_get (r, "entries"), k, node) {
+            char *line = json_dumps (node, VF_JSON_DUMP_FLAGS);
+            if (!line || fprintf (out, "%s\n", line) < 0)
+                rc = vfctl_fail (cmd->name, VFCTL_ERROR, "cannot write the export");
+            free (line);
+        }
+        after = (uint64_t) json_integer_value (json_object_get (r, "next"));
+        json_decref (r);
+    } while (rc == 0 && after);
+    if (out != stdout && fclose (out) != 0)
+        rc = vfctl_fail (cmd->name, VFCTL_ERROR, "cannot write %s", o->out);
+    return rc;
+}
+
+/*  import: send the signed entries of a file in requests of 1000. */
+typedef struct {
+    const vfctl_cmd_t *cmd;
+    s_opts_t *o;
+    json_t *batch;
+    int rc;
+    uint64_t stored, duplicate, refused;
+} s_import_t;
+
+static void
+s_import_flush (s_import_t *im)
+{
+    if (json_array_size (im->batch) == 0 || im->rc)
+        return;
+    json_t *req = json_pack ("{s:s, s:O}", "request", "import", "entries", im->batch), *r = NULL;
+    json_array_clear (im->batch);
+    im->rc = vfctl_call (im->cmd->name, im->o->dir, req, false, &r);
+    im->stored += (uint64_t) json_integer_value (json_object_get (r, "stored"));
+    im->duplicate += (uint64_t) json_integer_value (json_object_get (r, "duplicates"));
+    im->refused += (uint64_t) json_integer_value (json_object_get (r, "refused"));
+    size_t k;
+    const json_t *one;
+    json_array_foreach (json_object_get (r, "entries"), k, one)
+        if (json_object_get (one, "reason"))
+            fprintf (stderr, "vfctl import: %s: %s\n", s_s (one, "entry"), s_s (one, "reason"));
+    json_decref (r);
+}
+
+static int
+s_import_record (vf_record_t *rec, const char *where, const char *msg, void *arg)
+{
+    s_import_t *im = arg;
+    if (!rec) {
+        im->refused++;
+        fprintf (stderr, "vfctl import: %s: %s\n", where, msg);
+        return 0;
+    }
+    vf_err_t err = { 0 };
+    int rc = vf_record_verify (rec, &err); /* early, per-entry errors; the node checks again */
+    if (rc) {
+        im->refused++;
+        fprintf (stderr, "vfctl import: %s: %s\n", where, vf_err_msg (&err, rc));
+        return 0;
+    }
+    json_array_append_new (im->batch, vf_jsonld_export_entry (rec->entry, true));
+    if (json_array_size (im->batch) == 1000)
+        s_import_flush (im);
+    return im->rc;
+}
+
+static int
+s_import (const vfctl_cmd_t *cmd, s_opts_t *o)
+{
+    if (o->argc > 1)
+        return vfctl_usage (cmd, "expected at most one file of signed entries");
+    s_import_t im = { cmd, o, json_array (), 0, 0, 0, 0 };
+    int rc = vfctl_read_entries (cmd->name, o->argc ? o->argv[0] : "-", s_import_record, &im);
+    if (rc == 0)
+        s_import_flush (&im);
+    json_decref (im.batch);
+    if (rc == 0 && im.rc == 0)
+        printf ("%" PRIu64 " stored, %" PRIu64 " already held, %" PRIu64 " refused\n", im.stored,
+                im.duplicate, im.refused);
+    return rc ? rc : im.rc ? im.rc : im.refused ? VFCTL_ERROR : VFCTL_OK;
+}
+
+/* ----------------------------------------------------------- the table */
+
+typedef int (*s_fn_t) (const vfctl_cmd_t *cmd, s_opts_t *o);
+
+#define S_DIR_HELP                                                                                 \
+    "  -d, --dir DIR   node directory (default: $VFNODE_DIR, else /var/lib/vfnode\n"               \
+    "                  for root, else ~/.vfnode)\n"
+#define S_OFFLINE "Answered from the store when the node is not running.\n"
+
+#define S_CMD(fn, nm, summary, help)                                                               \
+    static int s_run_##fn (int argc, char **argv);                                                 \
+    const vfctl_cmd_t vfctl_cmd_##fn = { nm, summary, help, s_run_##fn };                          \
+    static int s_run_##fn (int argc, char **argv)                                                  \
+    {                                                                                              \
+        return s_dispatch (&vfctl_cmd_##fn, s_##fn, argc, argv);                                   \
+    }
+
+static int
+s_dispatch (const vfctl_cmd_t *cmd, s_fn_t fn, int argc, char **argv)
+{
+    if (vfctl_wants_help (cmd, argc, argv))
+        return VFCTL_OK;
+    s_opts_t o = { 0 };
+    int rc = s_parse (cmd, argc, argv, &o);
+    if (rc == 0)
+        rc = fn (cmd, &o);
+    json_decref (o.req);
+    return rc;
+}
+
+S_CMD (init, "init", "create a node directory: identity, config, store",
+       "usage: vfctl init DIR [--name \"Co-op name\"]\n\n"
+       "Create a node directory (mode 0700) with a new identity (identity.key,\n"
+       "identity.pub), a config file with every option present, commented and set\n"
+       "to its default (vfnode.conf, see docs/CONFIG.md), and an empty store.\n"
+       "Refuses to touch a directory that already holds a node. Prints the key.\n\n"
+       "Example:\n  vfctl init /var/lib/vfnode --name \"Hill Farm Co-op\"\n")
+S_CMD (id, "id", "print the node's public key and name",
+       "usage: vfctl id [-d DIR] [--json]\n\n" S_DIR_HELP "\nExample:\n  vfctl id -d farm\n")
+S_CMD (status, "status", "the node, its store and its counters",
+       "usage: vfctl status [-d DIR] [--json]\n\n" S_OFFLINE S_DIR_HELP
+       "\nExample:\n  vfctl status -d farm\n")
+S_CMD (publish, "publish", "validate, sign and store ValueFlows JSON-LD",
+       "usage: vfctl publish [-d DIR] [--audience NET]... [--json] [FILE|-]\n\n"
+       "Send a VF JSON-LD document to the node, which checks every record, numbers\n"
+       "and signs them as this co-op, stores them durably, and only then answers\n"
+       "with the entry id and IRI of each (minted IRIs for records without @id).\n"
+       "Nothing is stored unless every record is valid. Needs the node running.\n\n"
+       "  -u, --audience NET   a network (vfn_...) that may hold the entries;\n"
+       "                       repeat for several (default: public)\n" S_DIR_HELP
+       "\nExample:\n  vfctl publish -d farm docs/examples/farm.jsonld\n")
+S_CMD (events, "events", "economic events, filtered, a page at a time",
+       "usage: vfctl events [-d DIR] [--json] [--action A] [--resource IRI] [--process IRI]\n"
+       "                    [--agent IRI] [--author vfk_...] [--after N] [--limit N]\n\n"
+       "List events in the order the node received them; --after continues a page.\n" S_OFFLINE
+           S_DIR_HELP "\nExample:\n  vfctl events -d farm --action produce\n")
+S_CMD (show, "show", "one entry by id, as JSON-LD",
+       "usage: vfctl show [-d DIR] ENTRY\n\n"
+       "Print the entry with id ENTRY (vfe_...) as a JSON-LD node with its signed\n"
+       "envelope (vfn:entry).\n" S_OFFLINE S_DIR_HELP "\nExample:\n  vfctl show -d farm vfe_...\n")
+S_CMD (resources, "resources", "EconomicResource records",
+       "usage: vfctl resources [-d DIR] [--json] [--after N] [--limit N]\n\n" S_OFFLINE S_DIR_HELP
+       "\nExample:\n  vfctl resources -d farm\n")
+S_CMD (resource, "resource", "a resource's state (quantities, custody, location ...)",
+       "usage: vfctl resource [-d DIR] [--history] IRI\n\n"
+       "The resource's record and the state its events imply (see docs/STORE.md);\n"
+       "--history adds its events in order.\n" S_OFFLINE S_DIR_HELP
+       "\nExample:\n  vfctl resource -d farm https://farm.coop.example/lot/wool-2026-11\n")
+S_CMD (process, "process", "a process's input and output events",
+       "usage: vfctl process [-d DIR] IRI\n\n" S_OFFLINE S_DIR_HELP
+       "\nExample:\n  vfctl process -d farm https://farm.coop.example/process/shearing-2026-11\n")
+S_CMD (pending, "pending", "events by others that wait for our confirmation",
+       "usage: vfctl pending [-d DIR] [--json]\n\n"
+       "Events another co-op authored that would change a resource we own; they\n"
+       "count only once we confirm them (vfctl confirm).\n" S_OFFLINE S_DIR_HELP
+       "\nExample:\n  vfctl pending -d mill\n")
+S_CMD (confirm, "confirm", "countersign another co-op's event on our resource",
+       "usage: vfctl confirm [-d DIR] [--json] ENTRY\n\n"
+       "Publish a Confirmation of the event with entry id ENTRY (vfe_...), so that\n"
+       "its effects on our resources count. Needs the node running.\n" S_DIR_HELP
+       "\nExample:\n  vfctl confirm -d mill vfe_...\n")
+S_CMD (export, "export", "every signed entry, as JSON lines",
+       "usage: vfctl export [-d DIR] [-o FILE]\n\n"
+       "Write every entry the node holds as JSON lines (the format of vfctl sign),\n"
+       "in the order the node received them.\n" S_OFFLINE S_DIR_HELP
+       "\nExample:\n  vfctl export -d farm -o farm.entries\n")
+S_CMD (import, "import", "verify and store signed entries",
+       "usage: vfctl import [-d DIR] [FILE|-]\n\n"
+       "Send signed entries (JSON lines or a JSON-LD document, e.g. from vfctl\n"
+       "export or vfctl sign) to the node, which verifies each on all cores and\n"
+       "stores the valid ones. Exit 1 if any was refused. Needs the node running.\n" S_DIR_HELP
+       "\nExample:\n  vfctl import -d mill farm.entries\n")

@@ -1,0 +1,116 @@
+/*  vfctl_node.c - talking to the node: one JSON request, one JSON reply,
+    over the control socket (docs/API.md). When the daemon is not running,
+    read requests are answered from the store directly by the same request
+    handlers the daemon uses, on a read-only snapshot. */
+#include <czmq.h>
+#include <sys/stat.h>
+
+#include "vf_api.h"
+#include "vf_store.h"
+#include "vfctl.h"
+
+/*  How long to wait for the daemon's answer; publishes of large documents
+    wait for a commit, so this is generous. */
+#define S_REPLY_TIMEOUT_MS 60000
+
+static int
+s_call_daemon (const char *dir, const json_t *req, json_t **reply)
+{
+    zsock_t *dealer = zsock_new (ZMQ_DEALER);
+    if (!dealer)
+        return VFCTL_ERROR;
+    zsock_set_linger (dealer, 0);
+    char *text = json_dumps (req, JSON_COMPACT);
+    int rc = VFCTL_NONODE;
+    if (text && zsock_connect (dealer, "ipc://%s/control.sock", dir) == 0 &&
+        zstr_send (dealer, text) == 0) {
+        zpoller_t *poller = zpoller_new (dealer, NULL);
+        if (poller && zpoller_wait (poller, S_REPLY_TIMEOUT_MS) == dealer) {
+            char *answer = zstr_recv (dealer);
+            json_error_t jerr;
+            *reply = answer ? json_loads (answer, 0, &jerr) : NULL;
+            rc = *reply ? VFCTL_OK : VFCTL_ERROR;
+            zstr_free (&answer);
+        }
+        zpoller_destroy (&poller);
+    }
+    free (text);
+    zsock_destroy (&dealer);
+    return rc;
+}
+
+/*  Is a daemon serving DIR? (Its socket exists and its lock is held.) */
+static bool
+s_running (const char *dir)
+{
+    char path[1200];
+    struct stat st;
+    snprintf (path, sizeof path, "%s/control.sock", dir);
+    if (stat (path, &st) != 0 || !S_ISSOCK (st.st_mode))
+        return false;
+    snprintf (path, sizeof path, "%s/vfnode.lock", dir);
+    int fd = open (path, O_RDONLY);
+    if (fd < 0)
+        return false;
+    bool held = flock (fd, LOCK_SH | LOCK_NB) != 0;
+    close (fd);
+    return held;
+}
+
+static int
+s_call_offline (const char *dir, const json_t *req, json_t **reply)
+{
+    char path[1200];
+    vf_store_t *store = NULL;
+    vf_identity_t *id = NULL;
+    vf_err_t err = { 0 };
+    snprintf (path, sizeof path, "%s/store", dir);
+    vf_store_opts_t opts = { 0, true };
+    int rc = vf_store_open (&store, path, &opts, &err);
+    if (rc == 0)
+        rc = vf_identity_load (&id, dir, &err);
+    if (rc) {
+        vf_store_destroy (&store);
+        return vfctl_fail ("", VFCTL_ERROR, "%s", vf_err_msg (&err, rc));
+    }
+    vf_api_t api = {
+        .store = store, .identity = id, .name = "", .dir = dir, .started = zclock_time ()
+    };
+    vf_job_t *job = NULL;
+    vf_api_handle (&api, req, reply, &job);
+    vf_job_destroy (&job); /* read requests make no jobs */
+    vf_identity_destroy (&id);
+    vf_store_destroy (&store);
+    return VFCTL_OK;
+}
+
+int
+vfctl_call (const char *cmd, const char *dir, json_t *req, bool read_only, json_t **result)
+{
+    json_t *reply = NULL;
+    int rc;
+    *result = NULL;
+    if (s_running (dir))
+        rc = s_call_daemon (dir, req, &reply);
+    else if (read_only)
+        rc = s_call_offline (dir, req, &reply);
+    else
+        rc = VFCTL_NONODE;
+    json_decref (req);
+    if (rc == VFCTL_NONODE)
+        return vfctl_fail (cmd, VFCTL_NONODE,
+                           "the node in %s is not running; start it with: vfnode -d %s", dir, dir);
+    if (rc)
+        return rc;
+    if (!json_is_true (json_object_get (reply, "ok"))) {
+        const json_t *e = json_object_get (reply, "error");
+        rc = vfctl_fail (cmd, VFCTL_ERROR, "%s (%s)",
+                         json_string_value (json_object_get (e, "message")),
+                         json_string_value (json_object_get (e, "code")));
+        json_decref (reply);
+        return rc;
+    }
+    *result = json_incref (json_object_get (reply, "result"));
+    json_decref (reply);
+    return VFCTL_OK;
+}
