@@ -163,11 +163,14 @@ format-check:
 	    echo "$$bad" | sed 's/^/  /'; exit 1; fi; echo "format-check: clean"
 
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/systemd/system
 	install -m 0755 $(PROGRAMS) $(DESTDIR)$(PREFIX)/bin/
+	sed 's|/usr/local/bin/|$(PREFIX)/bin/|' tools/vfnode.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/vfnode.service
+	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/vfnode.service
 
 uninstall:
 	rm -f $(patsubst %,$(DESTDIR)$(PREFIX)/bin/%,$(notdir $(PROGRAMS)))
+	rm -f $(DESTDIR)$(PREFIX)/lib/systemd/system/vfnode.service
 
 clean:
 	rm -rf build

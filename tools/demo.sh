@@ -1,55 +1,86 @@
 #!/bin/sh
-# vfnode demo: what exists today. Two co-ops make identities, sign their own
-# ValueFlows records (a wool supply chain that crosses from a farm co-op to a
-# spinning co-op), and anyone can verify them; a forged change and a record
-# that breaks the ValueFlows rules are both caught. The node daemon,
-# replication between nodes and trace arrive with the next issues and will
-# grow this demo into a local federation.
+# vfnode demo: two co-ops, two nodes. Each publishes its own ValueFlows
+# records (a wool supply chain that crosses from a farm co-op to a spinning
+# co-op); the farm's signed entries are carried to the mill's node (export /
+# import - replication over ZeroMQ replaces this step when it lands); the
+# mill sees the farm's transfer into its stock as pending, confirms it, and
+# its stock is then what both co-ops' records say. A forged entry is caught.
 set -eu
 bin=${1:-build/bin}
 top=$(cd "$(dirname "$0")/.." && pwd)
 examples="$top/docs/examples"
 vfctl="$bin/vfctl"
+vfnode="$bin/vfnode"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT INT TERM
+pids=""
+cleanup() {
+    for p in $pids; do kill "$p" 2>/dev/null || true; done
+    for p in $pids; do wait "$p" 2>/dev/null || true; done
+    rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
 
 step() { printf '\n== %s\n' "$*"; }
+start() { # DIR: start a node, wait until it answers
+    "$vfnode" -d "$1" 2>>"$1.log" &
+    pids="$pids $!"
+    for _ in $(seq 1 100); do
+        "$vfctl" status -d "$1" >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    echo "demo: vfnode did not start on $1:" >&2
+    cat "$1.log" >&2
+    exit 1
+}
 
-step "1. Two co-ops create their node identities (Ed25519; secret key files mode 0600)"
-farm=$("$vfctl" keygen "$work/farm.key")
-spin=$("$vfctl" keygen "$work/spin.key")
-echo "Hill Farm Co-op        $farm"
-echo "Valley Spinning Co-op  $spin"
+step "1. Two co-ops create their nodes (identity, config, store) and start them"
+"$vfctl" init "$work/farm" --name "Hill Farm Co-op" 2>/dev/null
+"$vfctl" init "$work/mill" --name "Valley Spinning Co-op" 2>/dev/null
+start "$work/farm"
+start "$work/mill"
+"$vfctl" id -d "$work/farm"
+"$vfctl" id -d "$work/mill"
 
-step "2. Each co-op signs its own ValueFlows JSON-LD records as entries"
-"$vfctl" sign --key "$work/farm.key" --seq 1 "$examples/farm.jsonld" > "$work/farm.entries"
-"$vfctl" sign --key "$work/spin.key" --seq 1 "$examples/spinning.jsonld" > "$work/spin.entries"
-echo "farm: $(wc -l < "$work/farm.entries") entries, spinning: $(wc -l < "$work/spin.entries") entries"
-echo "one entry, as JSON-LD with its signed envelope (vfn:entry):"
-sed -n 9p "$work/farm.entries" | cut -c1-400
-echo "..."
+step "2. Each co-op publishes its own records: validated, signed and stored by its node"
+"$vfctl" publish -d "$work/farm" "$examples/farm.jsonld" | tail -n 1
+"$vfctl" publish -d "$work/mill" "$examples/spinning.jsonld" | tail -n 1
+"$vfctl" events -d "$work/farm"
+echo "farm's wool lot after shearing 120.5 kg and selling 100 kg to the mill:"
+"$vfctl" resource -d "$work/farm" https://farm.coop.example/lot/wool-2026-11 |
+    grep -A2 -E '"(onhandQuantity|accountingQuantity)"' | grep -E 'Quantity|NumericalValue'
 
-step "3. Anyone verifies both: content hash = id, signature by the author, ValueFlows rules"
-cat "$work/farm.entries" "$work/spin.entries" | "$vfctl" verify --list
-echo
-echo "The wool crosses organisations: the farm's transfer names the spinners'"
-echo "resource (toResourceInventoriedAs), which the spinning co-op consumes to make yarn."
+step "3. The farm's signed entries reach the mill's node (export, verify, import)"
+"$vfctl" export -d "$work/farm" -o "$work/farm.entries"
+"$vfctl" import -d "$work/mill" "$work/farm.entries"
 
-step "4. A forged change is caught: the transfer edited from 100 kg to 1000 kg"
-sed '9s/"hasNumericalValue":100,/"hasNumericalValue":1000,/' "$work/farm.entries" > "$work/forged.entries"
+step "4. The farm's transfer names the mill's stock: it waits for the mill's confirmation"
+"$vfctl" pending -d "$work/mill"
+echo "mill's incoming wool before confirming (the mill already consumed 100 kg of it):"
+"$vfctl" resource -d "$work/mill" https://spinning.coop.example/stock/wool-in-2026-11 |
+    grep -A1 '"onhandQuantity"' | tail -n 1
+event=$("$vfctl" pending -d "$work/mill" | awk '{print $1; exit}')
+"$vfctl" confirm -d "$work/mill" "$event" | tail -n 1
+echo "after confirming: 100 kg in from the farm, 100 kg consumed by spinning:"
+"$vfctl" resource -d "$work/mill" https://spinning.coop.example/stock/wool-in-2026-11 |
+    grep -A1 '"onhandQuantity"' | tail -n 1
+echo "the yarn made of it:"
+"$vfctl" resource -d "$work/mill" https://spinning.coop.example/stock/yarn-47 |
+    grep -A1 '"onhandQuantity"' | tail -n 1
+
+step "5. A forged entry is refused: the transfer edited from 100 kg to 1000 kg"
+grep sale-to-spinners "$work/farm.entries" >"$work/sale.entries"
+sed 's/NumericalValue":100\([,}]\)/NumericalValue":1000\1/' "$work/sale.entries" >"$work/forged.entries"
+if cmp -s "$work/sale.entries" "$work/forged.entries"; then
+    echo "demo: could not edit the entry" >&2
+    exit 1
+fi
+"$vfctl" verify "$work/sale.entries"
 if "$vfctl" verify "$work/forged.entries" 2>&1; then
     echo "demo: the forgery was NOT detected" >&2
     exit 1
 fi
 
-step "5. A record that breaks the ValueFlows rules is refused before it is signed"
-echo '{"@type": "EconomicEvent", "@id": "https://farm.coop.example/event/bad",
-       "action": "consume", "provider": "https://farm.coop.example/",
-       "receiver": "https://farm.coop.example/", "resourceConformsTo": "https://farm.coop.example/spec/fleece-wool",
-       "resourceQuantity": {"hasNumericalValue": "12,5", "hasUnit": "kilogram"}}' > "$work/bad.jsonld"
-if "$vfctl" sign --key "$work/farm.key" --seq 10 "$work/bad.jsonld" 2>&1; then
-    echo "demo: the invalid record was signed" >&2
-    exit 1
-fi
+step "6. The store is consistent: every signature, index and resource state rebuilt and compared"
+"$vfctl" db check -d "$work/mill"
 
-printf '\nDone. Next: the node daemon stores entries in LMDB, peers replicate them\nover ZeroMQ, and `vfctl trace` walks the yarn back to the farm.\n'
+printf '\nDone. Next: nodes replicate over ZeroMQ by themselves, and `vfctl trace`\nwalks the yarn back to the farm.\n'

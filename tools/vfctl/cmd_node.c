@@ -485,8 +485,9 @@ s_import_flush (s_import_t *im)
 {
     if (json_array_size (im->batch) == 0 || im->rc)
         return;
-    json_t *req = json_pack ("{s:s, s:O}", "request", "import", "entries", im->batch), *r = NULL;
-    json_array_clear (im->batch);
+    /*  the request takes the batch; the next one starts empty */
+    json_t *req = json_pack ("{s:s, s:o}", "request", "import", "entries", im->batch), *r = NULL;
+    im->batch = json_array ();
     im->rc = vfctl_call (im->cmd->name, im->o->dir, req, false, &r);
     im->stored += (uint64_t) json_integer_value (json_object_get (r, "stored"));
     im->duplicate += (uint64_t) json_integer_value (json_object_get (r, "duplicates"));
