@@ -217,6 +217,8 @@ test_decode_refuses_bad_envelopes (void **state)
         { "trailing bytes", { ALL_KEYS, 0, 32, 1, 1, "Process", true }, VF_EPARSE },
         { "version 2", { ALL_KEYS, 0, 32, 1, 2, "Process", false }, VF_EPARSE },
         { "seq 0", { ALL_KEYS, 0, 32, 0, 1, "Process", false }, VF_EPARSE },
+        { "seq 2^53-1", { ALL_KEYS, 0, 32, VF_SEQ_MAX, 1, "Process", false }, 0 },
+        { "seq 2^53", { ALL_KEYS, 0, 32, VF_SEQ_MAX + 1, 1, "Process", false }, VF_EPARSE },
         { "short author", { ALL_KEYS, 0, 31, 1, 1, "Process", false }, VF_EPARSE },
         { "empty class", { ALL_KEYS, 0, 32, 1, 1, "", false }, VF_EPARSE },
         { "class with space", { ALL_KEYS, 0, 32, 1, 1, "Economic Event", false }, VF_EPARSE },
@@ -312,6 +314,42 @@ test_encode_refuses_incomplete_entries (void **state)
     vf_entry_destroy (&e);
 }
 
+/*  Regression: seq and time beyond 2^53-1 (which JSON and JavaScript
+    cannot carry exactly) are an entry rule: encode and decode refuse them. */
+static void
+test_seq_and_time_are_at_most_2_53_minus_1 (void **state)
+{
+    vf_identity_t *id = s_identity (4);
+    vf_entry_t *e = s_event (id, 1);
+    uint8_t *out = NULL;
+    size_t len = 0;
+    vf_err_t err = { 0 };
+    e->time = VF_TIME_MAX;
+    assert_int_equal (vf_entry_encode (e, &out, &len, &err), 0);
+    /* the same bytes with time 2^53 (one more, same width) do not decode */
+    static const uint8_t max[] = { 0xcf, 0x00, 0x1f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+    uint8_t *at = memmem (out, len, max, sizeof max);
+    assert_non_null (at);
+    vf_entry_t *back = NULL;
+    assert_int_equal (vf_entry_decode (&back, out, len, &err), 0);
+    vf_entry_destroy (&back);
+    memcpy (at + 1, "\x00\x20\x00\x00\x00\x00\x00\x00", 8);
+    assert_int_equal (vf_entry_decode (&back, out, len, &err), VF_EPARSE);
+    assert_non_null (strstr (err.msg, "time: 9007199254740992 is above 9007199254740991"));
+    free (out);
+    out = NULL;
+    e->time = VF_TIME_MAX + 1;
+    assert_int_equal (vf_entry_encode (e, &out, &len, &err), VF_EINVAL);
+    assert_non_null (strstr (err.msg, "time"));
+    e->time = 0;
+    e->seq = VF_SEQ_MAX + 1;
+    assert_int_equal (vf_entry_encode (e, &out, &len, &err), VF_EINVAL);
+    assert_non_null (strstr (err.msg, "seq must be from 1 to 9007199254740991"));
+    assert_null (out);
+    vf_entry_destroy (&e);
+    vf_identity_destroy (&id);
+}
+
 static void
 test_check_applies_the_valueflows_rules (void **state)
 {
@@ -340,6 +378,7 @@ main (void)
         cmocka_unit_test (test_decode_refuses_bad_envelopes),
         cmocka_unit_test (test_size_limits),
         cmocka_unit_test (test_encode_refuses_incomplete_entries),
+        cmocka_unit_test (test_seq_and_time_are_at_most_2_53_minus_1),
         cmocka_unit_test (test_check_applies_the_valueflows_rules),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
