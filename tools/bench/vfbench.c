@@ -9,14 +9,23 @@
                + ValueFlows check + durable batched store (one core; the
                node's verifier pool spreads the signature checks over all
                cores), against the verify ceiling
+      publish  entries per second published through the control API
+               (JSON-LD in, validate, sign, durable store, reply), in
+               requests of 1 record and of 1000, against the sign ceiling
     Each is measured `--runs` times (default 5); the median and the spread
     (min..max) are printed. No figure is asserted: these machines are
     shared and noisy.
 */
+#include <czmq.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#include "vf_control.h"
+#include "vf_verifier.h"
+#include "vf_writer.h"
 
 #include "vf_jsonld.h"
 #include "vf_limits.h"
@@ -145,10 +154,111 @@ s_ingest_rate (vf_entry_t **all, size_t n, const char *dir, int run)
     return rate;
 }
 
+/*  The node's pipeline in this process, on a fresh node directory. */
+typedef struct {
+    char dir[64];
+    vf_store_t *store;
+    vf_identity_t *id;
+    zactor_t *writer, *control, *verifiers[64];
+    int index[64], nverifiers;
+    vf_writer_args_t wargs;
+    vf_control_args_t cargs;
+} s_node_t;
+
+static void
+s_node_start (s_node_t *n, const char *base, int run)
+{
+    char path[600];
+    snprintf (n->dir, sizeof n->dir, "%s/node%d", base, run);
+    mkdir (n->dir, 0700);
+    snprintf (path, sizeof path, "%s/store", n->dir);
+    vf_store_opts_t opts = { 8ull << 30, false };
+    n->id = vf_identity_new ();
+    if (!n->id || vf_store_open (&n->store, path, &opts, NULL))
+        exit (1);
+    n->wargs = (vf_writer_args_t){ n->store, 1000, 2 };
+    n->writer = zactor_new (vf_writer_actor, &n->wargs);
+    n->nverifiers = (int) sysconf (_SC_NPROCESSORS_ONLN);
+    n->nverifiers = n->nverifiers < 1 ? 1 : n->nverifiers > 64 ? 64 : n->nverifiers;
+    for (int k = 0; k < n->nverifiers; k++) {
+        n->index[k] = k;
+        n->verifiers[k] = zactor_new (vf_verifier_actor, &n->index[k]);
+    }
+    n->cargs =
+        (vf_control_args_t){ n->store, n->id, "bench", n->dir, 64u << 20, 10000, n->nverifiers };
+    n->control = zactor_new (vf_control_actor, &n->cargs);
+    if (!n->writer || !n->control)
+        exit (1);
+}
+
+static void
+s_node_stop (s_node_t *n)
+{
+    zactor_destroy (&n->control);
+    for (int k = 0; k < n->nverifiers; k++)
+        zactor_destroy (&n->verifiers[k]);
+    zactor_destroy (&n->writer);
+    vf_store_destroy (&n->store);
+    vf_identity_destroy (&n->id);
+}
+
+/*  A publish request of `records` raise events, numbered from first. */
+static char *
+s_publish_request (size_t first, size_t records)
+{
+    size_t cap = 128 + records * 300, off = 0;
+    char *req = malloc (cap);
+    off += (size_t) snprintf (req + off, cap - off, "{\"request\": \"publish\", \"document\": [");
+    for (size_t k = first; k < first + records; k++)
+        off += (size_t) snprintf (
+            req + off, cap - off,
+            "%s{\"@type\": \"EconomicEvent\", \"@id\": \"urn:pub:e%zu\", \"action\": \"raise\", "
+            "\"provider\": \"urn:coop\", \"receiver\": \"urn:coop\", \"resourceInventoriedAs\": "
+            "\"urn:pub:r%zu\", \"resourceQuantity\": {\"hasNumericalValue\": 1, \"hasUnit\": "
+            "\"one\"}}",
+            k == first ? "" : ",", k, k % 1000);
+    snprintf (req + off, cap - off, "]}");
+    return req;
+}
+
+/*  Entries per second published through the control socket, keeping
+    `window` requests of `batch` records in flight. */
+static double
+s_publish_rate (const char *base, int run, size_t total, size_t batch)
+{
+    s_node_t n = { 0 };
+    s_node_start (&n, base, run);
+    zsock_t *client = zsock_new (ZMQ_DEALER);
+    zsock_connect (client, "ipc://%s/control.sock", n.dir);
+    size_t requests = total / batch, sent = 0, done = 0, window = batch == 1 ? 64 : 4;
+    char **reqs = calloc (requests, sizeof *reqs);
+    for (size_t k = 0; k < requests; k++)
+        reqs[k] = s_publish_request (k * batch, batch);
+    double t0 = s_now ();
+    while (done < requests) {
+        while (sent < requests && sent - done < window)
+            zstr_send (client, reqs[sent++]);
+        char *reply = zstr_recv (client);
+        if (!reply || !strstr (reply, "\"ok\":true")) {
+            fprintf (stderr, "vfbench: publish failed: %.200s\n", reply ? reply : "(no reply)");
+            exit (1);
+        }
+        zstr_free (&reply);
+        done++;
+    }
+    double rate = (double) (requests * batch) / (s_now () - t0);
+    for (size_t k = 0; k < requests; k++)
+        free (reqs[k]);
+    free (reqs);
+    zsock_destroy (&client);
+    s_node_stop (&n);
+    return rate;
+}
+
 static void
 s_row (const char *name, s_figure_t f, const char *ceiling, double ceil_value)
 {
-    printf ("%-34s %12.0f /s  (%.0f..%.0f)", name, f.median, f.min, f.max);
+    printf ("%-36s %12.0f /s  (%.0f..%.0f)", name, f.median, f.min, f.max);
     if (ceiling)
         printf ("   %-22s %10.0f /s   ratio %.2f", ceiling, ceil_value, f.median / ceil_value);
     putchar ('\n');
@@ -178,18 +288,25 @@ main (int argc, char **argv)
     vf_identity_t *id = vf_identity_new_from_seed (seed);
     fprintf (stderr, "vfbench: signing %zu entries...\n", n);
     vf_entry_t **all = s_make_entries (id, n);
-    double verify[50], sign[50], ingest[50];
+    double verify[50], sign[50], ingest[50], pub1[50], pub1000[50];
+    size_t npub = n < 20000 ? n : 20000;
+    zsys_init ();
     for (int r = 0; r < runs; r++) {
         verify[r] = s_verify_rate (all, n < 20000 ? n : 20000);
         sign[r] = s_sign_rate (id, 20000);
         ingest[r] = s_ingest_rate (all, n, dir, r);
+        pub1[r] = s_publish_rate (dir, 2 * r, npub / 4, 1);
+        pub1000[r] = s_publish_rate (dir, 2 * r + 1, npub, 1000);
     }
     s_figure_t v = s_summary (verify, runs), s = s_summary (sign, runs),
-               i = s_summary (ingest, runs);
+               i = s_summary (ingest, runs), p1 = s_summary (pub1, runs),
+               p1000 = s_summary (pub1000, runs);
     printf ("vfbench: %zu entries, %d runs, median (min..max)\n", n, runs);
     s_row ("ceiling: Ed25519 verify, 1 core", v, NULL, 0);
     s_row ("ceiling: Ed25519 sign, 1 core", s, NULL, 0);
     s_row ("ingest (open+check+store), 1 core", i, "verify ceiling", v.median);
+    s_row ("publish via control API, batch 1", p1, "sign ceiling", s.median);
+    s_row ("publish via control API, batch 1000", p1000, "sign ceiling", s.median);
     for (size_t k = 0; k < n; k++)
         vf_entry_destroy (&all[k]);
     free (all);
