@@ -497,8 +497,8 @@ test_remote_context_urls (void **state)
         "https://w3id.org/valueflows/ont/vf.jsonld",
         "http://w3id.org/valueflows/ont/vf.jsonld",
         "https://git.io/vf-examples-jsonld-context",
-        "https://raw.githubusercontent.com/valueflows/vf-examples-jsonld-context/master/"
-        "context.jsonld",
+        ("https://raw.githubusercontent.com/valueflows/vf-examples-jsonld-context/master/"
+         "context.jsonld"),
     };
     char doc[512];
     for (size_t k = 0; k < sizeof known / sizeof known[0]; k++) {
