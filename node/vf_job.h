@@ -16,15 +16,15 @@
 #include "vf_store.h"
 
 typedef struct {
-    uint64_t token;            /* the requester's own reference */
-    char reply_to[64];         /* inproc endpoint the finished job goes to */
-    size_t n;                  /* entries in this job */
-    uint8_t **blobs;           /* signed blobs, for jobs that still need verifying */
+    uint64_t token;    /* the requester's own reference */
+    char reply_to[64]; /* inproc endpoint the finished job goes to */
+    size_t n;          /* entries in this job */
+    uint8_t **blobs;   /* signed blobs, for jobs that still need verifying */
     size_t *blob_lens;
-    vf_entry_t **entries;      /* decoded entries (owned), NULL where refused */
+    vf_entry_t **entries; /* decoded entries (owned), NULL where refused */
     vf_ingest_result_t *results;
-    int status;                /* 0, or the store error that failed the whole job */
-    char error[VF_ERR_MSG_MAX];/* message for status */
+    int status;                 /* 0, or the store error that failed the whole job */
+    char error[VF_ERR_MSG_MAX]; /* message for status */
 } vf_job_t;
 
 /*  A job of n empty slots replying to reply_to. NULL if out of memory. */

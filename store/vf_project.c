@@ -203,7 +203,7 @@ s_apply (json_t *state, const vf_fx_t *fx)
     /*  the stage is the process; its basedOn is looked up when read */
     const char *name = fx->field == VF_FX_STAGE ? "stageProcess" : vf_fx_field_name (fx->field);
     if (fx->mode == VF_FX_NEW && json_object_get (state, name))
-        return 0;  /* "new" only sets a field nothing set before */
+        return 0; /* "new" only sets a field nothing set before */
     json_t *v = fx->value ? json_string (fx->value) : json_null ();
     return v && json_object_set_new (state, name, v) == 0 ? 0 : VF_ENOMEM;
 }
@@ -232,7 +232,7 @@ s_fold (s_ctx_t *c, json_t *state, json_t *pending, const char *iri, const vf_en
     size_t n = 0;
     vf_err_t why = { 0 };
     if (vf_effects_of (e->body, fx, &n, &why) != 0) {
-        s_count (state, "invalidEvents");  /* cannot happen for a validated event */
+        s_count (state, "invalidEvents"); /* cannot happen for a validated event */
         return 0;
     }
     for (size_t k = 0; k < n && rc == 0; k++)
@@ -298,7 +298,8 @@ s_compute (s_ctx_t *c, const char *iri, json_t *state, json_t *pending)
     int rc = s_owner (c, iri, owner, &known);
     if (rc == 0 && known) {
         char text[VF_TEXT_MAX];
-        json_object_set_new (state, "owner", json_string (vf_text_encode (text, VF_TEXT_KEY, owner)));
+        json_object_set_new (state, "owner",
+                             json_string (vf_text_encode (text, VF_TEXT_KEY, owner)));
         rc = s_events_of (c, iri, &o);
     }
     for (size_t k = 0; k < o.n && rc == 0; k++) {
@@ -381,8 +382,8 @@ s_write_pending (s_ctx_t *c, const char *iri, const json_t *pending, bool replac
     if (cur)
         mdb_cursor_close (cur);
     for (size_t n = 0; rc == 0 && n < json_array_size (pending); n++) {
-        vf_text_decode (key + VF_HASH_BYTES, VF_TEXT_ID, json_string_value (json_array_get (pending, n)),
-                        NULL);
+        vf_text_decode (key + VF_HASH_BYTES, VF_TEXT_ID,
+                        json_string_value (json_array_get (pending, n)), NULL);
         rc = vf_db_put (c->self->db, c->txn, VF_T_PENDING, key, sizeof key, "", 0, 0, c->err);
     }
     return rc;
@@ -482,7 +483,7 @@ s_project_event (s_ctx_t *c, const vf_entry_t *e)
     vf_entry_t *old = NULL;
     int rc = s_is_applied (c, e, &applied);
     if (rc || !applied)
-        return rc;  /* a later redefinition of an event: kept, never applied */
+        return rc; /* a later redefinition of an event: kept, never applied */
     rc = s_displaced (c, e, &old);
     if (rc == 0 && old) {
         /*  e is earlier than the version that counted so far */
@@ -506,7 +507,7 @@ s_project_confirmation (s_ctx_t *c, const vf_entry_t *conf)
     uint8_t first[VF_ORDER_KEY_BYTES];
     int rc = vf_store_first_ref (c->self, c->txn, event, VF_ROLE_DEFINES, first, c->err);
     if (rc == VF_ENOTFOUND)
-        return 0;  /* the event has not arrived: it will find this confirmation */
+        return 0; /* the event has not arrived: it will find this confirmation */
     vf_entry_t *e = NULL;
     if (rc == 0)
         rc = s_load_order (c, first, &e);
@@ -550,7 +551,7 @@ s_latest (s_ctx_t *c, const uint8_t order[VF_ORDER_KEY_BYTES], void *arg)
     if (rc)
         return rc;
     if (!l->best)
-        memcpy (l->owner, e->author, VF_KEY_BYTES);  /* the first definer owns */
+        memcpy (l->owner, e->author, VF_KEY_BYTES); /* the first definer owns */
     if (memcmp (e->author, l->owner, VF_KEY_BYTES) == 0 && (!l->best || e->seq > l->best->seq)) {
         vf_entry_destroy (&l->best);
         l->best = e, e = NULL;
