@@ -158,23 +158,32 @@ s_status (s_call_t *c)
     return 0;
 }
 
+/*  The stored entry named by the request's "entry" parameter (vfe_...),
+    or an error reply. what says what the entry is for messages. */
 static int
-s_get (s_call_t *c)
+s_named_entry (s_call_t *c, const char *what, vf_entry_t **e)
 {
     uint8_t id[VF_HASH_BYTES];
     bool have;
+    vf_err_t err = { 0 };
+    *e = NULL;
     if (s_key (c, "entry", VF_TEXT_ID, id, &have))
         return -1;
     if (!have)
-        return s_fail (c, VF_API_BAD_REQUEST, "'entry' (vfe_...) is required");
-    vf_entry_t *e = NULL;
-    vf_err_t err = { 0 };
-    int rc = vf_store_get (c->api->store, id, &e, &err);
+        return s_fail (c, VF_API_BAD_REQUEST, "'entry' (%s) is required", what);
+    int rc = vf_store_get (c->api->store, id, e, &err);
     if (rc == VF_ENOTFOUND)
         return s_fail (c, VF_API_NOT_FOUND, "no entry %s",
                        json_string_value (json_object_get (c->req, "entry")));
-    if (rc)
-        return s_store_fail (c, rc, &err);
+    return rc ? s_store_fail (c, rc, &err) : 0;
+}
+
+static int
+s_get (s_call_t *c)
+{
+    vf_entry_t *e = NULL;
+    if (s_named_entry (c, "the vfe_... id", &e))
+        return -1;
     c->result = json_pack ("{s:o}", "entry", vf_jsonld_export_entry (e, false));
     vf_entry_destroy (&e);
     return 0;
@@ -413,17 +422,11 @@ s_publish (s_call_t *c)
 static int
 s_confirm (s_call_t *c)
 {
-    uint8_t id[VF_HASH_BYTES];
-    bool have;
-    if (s_key (c, "entry", VF_TEXT_ID, id, &have))
-        return -1;
-    if (!have)
-        return s_fail (c, VF_API_BAD_REQUEST, "'entry' (the vfe_... id of the event) is required");
     vf_entry_t *e = NULL;
     vf_err_t err = { 0 };
-    int rc = vf_store_get (c->api->store, id, &e, &err);
-    if (rc)
-        return s_store_fail (c, rc, &err);
+    int rc;
+    if (s_named_entry (c, "the vfe_... id of the event", &e))
+        return -1;
     if (strcmp (e->cls, "EconomicEvent") != 0) {
         s_fail (c, VF_API_INVALID, "entry is a %s, not an EconomicEvent", e->cls);
         vf_entry_destroy (&e);
@@ -432,7 +435,7 @@ s_confirm (s_call_t *c)
     char text[VF_TEXT_MAX];
     json_t *doc =
         json_pack ("{s:s, s:s, s:s}", "@type", "Confirmation", "confirmsEvent", vf_entry_iri (e),
-                   "confirmsEntry", vf_text_encode (text, VF_TEXT_ID, id));
+                   "confirmsEntry", vf_text_encode (text, VF_TEXT_ID, e->id));
     vf_records_t *recs = NULL;
     vf_entry_t *aud = vf_entry_new ();
     /*  the confirmation goes where the event goes */

@@ -8,6 +8,7 @@
 #include <assert.h>
 #include <inttypes.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 #include <strings.h>
 
@@ -519,4 +520,17 @@ vf_config_is_default (const vf_config_t *self, const char *name)
     int i = vf_config_index (name);
     assert (i >= 0 && "no such option in the table");
     return vf_config_value_is_default ((size_t) i, &self->values[i]);
+}
+
+const char *
+vf_config_default_dir (void)
+{
+    static char home[1024];
+    const char *env = getenv ("VFNODE_DIR");
+    if (env && *env)
+        return env;
+    if (geteuid () == 0 || !getenv ("HOME"))
+        return "/var/lib/vfnode";
+    snprintf (home, sizeof home, "%s/.vfnode", getenv ("HOME"));
+    return home;
 }

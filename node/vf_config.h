@@ -144,4 +144,9 @@ void vf_config_print (const vf_config_t *self, FILE *out);
     VF_EIO, VF_EPARSE / VF_ERANGE (name not acceptable as node/name). */
 int vf_config_write_default (const char *path, const char *name, vf_err_t *err);
 
+/*  The node directory when none is given: $VFNODE_DIR, else
+    /var/lib/vfnode for root, else $HOME/.vfnode. Returns a pointer to a
+    static buffer or the environment. */
+const char *vf_config_default_dir (void);
+
 #endif

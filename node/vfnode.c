@@ -82,19 +82,6 @@ typedef struct {
     vf_control_args_t control_args;
 } s_node_t;
 
-static const char *
-s_default_dir (void)
-{
-    static char home[1024];
-    const char *env = getenv ("VFNODE_DIR");
-    if (env && *env)
-        return env;
-    if (geteuid () == 0 || !getenv ("HOME"))
-        return "/var/lib/vfnode";
-    snprintf (home, sizeof home, "%s/.vfnode", getenv ("HOME"));
-    return home;
-}
-
 static int
 s_check_config (s_node_t *n)
 {
@@ -315,7 +302,7 @@ main (int argc, char **argv)
     zsys_handler_set (NULL); /* signals are ours (sigwait), not czmq's */
     umask (077);             /* everything the node writes is private */
     vf_log_set_ident ("vfnode");
-    n.dir = n.dir ? n.dir : s_default_dir ();
+    n.dir = n.dir ? n.dir : vf_config_default_dir ();
     snprintf (n.conf, sizeof n.conf, "%s/vfnode.conf", n.dir);
     n.cfg = vf_config_new ();
     if (!n.cfg || vf_crypto_init () != 0)

@@ -10,6 +10,8 @@
 */
 #include "vf_effects.h"
 
+#include "vf_validate.h"
+
 #include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -81,28 +83,6 @@ s_bad (const s_event_t *ev, vf_err_t *err, const char *fmt, ...)
     return vf_err_set (err, VF_EINVAL, "%s: %s", ev->who, msg);
 }
 
-static const char *
-s_kind (const json_t *v)
-{
-    switch (json_typeof (v)) {
-    case JSON_OBJECT:
-        return "an object";
-    case JSON_ARRAY:
-        return "an array";
-    case JSON_STRING:
-        return "a string";
-    case JSON_INTEGER:
-    case JSON_REAL:
-        return "a number";
-    case JSON_TRUE:
-    case JSON_FALSE:
-        return "a boolean";
-    case JSON_NULL:
-        return "null";
-    }
-    return "an unknown JSON value";
-}
-
 /*  *out = the string value of body[key], or NULL when key is absent. */
 static int
 s_string (const s_event_t *ev, const json_t *obj, const char *path, const char *key,
@@ -113,7 +93,7 @@ s_string (const s_event_t *ev, const json_t *obj, const char *path, const char *
     if (!v)
         return 0;
     if (!json_is_string (v))
-        return s_bad (ev, err, "%s%s must be a string, not %s", path, key, s_kind (v));
+        return s_bad (ev, err, "%s%s must be a string, not %s", path, key, vf_json_kind (v));
     *out = json_string_value (v);
     return 0;
 }
@@ -122,7 +102,8 @@ static int
 s_read_quantity (s_event_t *ev, const json_t *q, vf_err_t *err)
 {
     if (!json_is_object (q))
-        return s_bad (ev, err, "resourceQuantity must be a measure object, not %s", s_kind (q));
+        return s_bad (ev, err, "resourceQuantity must be a measure object, not %s",
+                      vf_json_kind (q));
     const char *num;
     int rc = s_string (ev, q, "resourceQuantity.", "hasNumericalValue", &num, err);
     if (rc == 0)
@@ -150,7 +131,7 @@ s_read (s_event_t *ev, const json_t *body, vf_err_t *err)
                   : "(no @id)");
     if (!json_is_object (body))
         return s_bad (ev, err, "an event body must be a JSON object, not %s",
-                      body ? s_kind (body) : "NULL");
+                      body ? vf_json_kind (body) : "NULL");
 
     const char *action;
     int rc = s_string (ev, body, "", "action", &action, err);

@@ -54,8 +54,8 @@ s_fail (const s_ctx_t *c, const char *fmt, ...)
     return vf_err_set (c->err, VF_EINVALID, "%s: %s", c->who, msg);
 }
 
-static const char *
-s_kind (const json_t *v)
+const char *
+vf_json_kind (const json_t *v)
 {
     switch (json_typeof (v)) {
     case JSON_OBJECT:
@@ -95,7 +95,7 @@ static int
 s_string (const s_ctx_t *c, const char *path, const json_t *v)
 {
     if (!json_is_string (v))
-        return s_fail (c, "%s must be a string, not %s", path, s_kind (v));
+        return s_fail (c, "%s must be a string, not %s", path, vf_json_kind (v));
     if (strlen (json_string_value (v)) != json_string_length (v))
         return s_fail (c, "%s contains a NUL byte", path);
     return 0;
@@ -264,7 +264,7 @@ s_check_measure (const s_ctx_t *c, const char *path, const json_t *v)
     if (!json_is_object (v))
         return s_fail (c,
                        "%s must be a measure object {\"hasNumericalValue\", \"hasUnit\"}, not %s",
-                       path, s_kind (v));
+                       path, vf_json_kind (v));
     const char *key;
     size_t key_len;
     json_t *item;
@@ -303,7 +303,7 @@ s_check_one (const s_ctx_t *c, const char *path, const vf_prop_t *p, const json_
     if (p->type == VF_PT_BOOL)
         return json_is_boolean (v)
                    ? 0
-                   : s_fail (c, "%s must be true or false, not %s", path, s_kind (v));
+                   : s_fail (c, "%s must be true or false, not %s", path, vf_json_kind (v));
     int rc = s_string (c, path, v);
     if (rc)
         return rc;
@@ -408,7 +408,8 @@ s_check_prop (const s_ctx_t *c, const vf_prop_t *p, const json_t *v)
         return s_check_one (c, p->name, p, v);
     }
     if (!json_is_array (v))
-        return s_fail (c, "%s is many-valued: write a JSON array, not %s", p->name, s_kind (v));
+        return s_fail (c, "%s is many-valued: write a JSON array, not %s", p->name,
+                       vf_json_kind (v));
     size_t n = json_array_size (v);
     if (n == 0)
         return s_fail (c, "%s is an empty array; leave the property out instead", p->name);
@@ -834,12 +835,12 @@ vf_validate_record (const vf_class_t *cls, const json_t *body, vf_err_t *err)
     snprintf (c.who, sizeof c.who, "%s", cls->name);
     if (!json_is_object (body))
         return s_fail (&c, "a record body must be a JSON object, not %s",
-                       body ? s_kind (body) : "nothing");
+                       body ? vf_json_kind (body) : "nothing");
     const json_t *id = json_object_get (body, "@id");
     if (!id)
         return s_fail (&c, "@id is required (an absolute IRI)");
     if (!json_is_string (id))
-        return s_fail (&c, "@id must be an absolute IRI string, not %s", s_kind (id));
+        return s_fail (&c, "@id must be an absolute IRI string, not %s", vf_json_kind (id));
     const char *scheme = vf_iri_reserved (json_string_value (id), json_string_length (id));
     if (scheme)
         return s_fail (&c, "@id %s uses the scheme %s, which is reserved for vfnode", s_q (q, id),

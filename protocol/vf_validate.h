@@ -29,4 +29,8 @@
     message in err. body is not modified. */
 int vf_validate_record (const vf_class_t *cls, const json_t *body, vf_err_t *err);
 
+/*  What kind of JSON value v is, for messages: "an object", "a string",
+    "a real number", "null" ... Never NULL. */
+const char *vf_json_kind (const json_t *v);
+
 #endif

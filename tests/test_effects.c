@@ -467,7 +467,7 @@ test_a_body_that_is_not_an_event_is_refused (void **state)
               "EconomicEvent (no @id): an event body must be a JSON object, not an array");
     s_reject ("{'@id': 'urn:e:1'}", "EconomicEvent 'urn:e:1': action is required");
     s_reject ("{'@id': 'urn:e:1', 'action': 3}",
-              "EconomicEvent 'urn:e:1': action must be a string, not a number");
+              "EconomicEvent 'urn:e:1': action must be a string, not an integer");
     s_reject ("{'@id': 'urn:e:1', 'action': 'pack'}",
               "EconomicEvent 'urn:e:1': action 'pack' is not a VF 1.0 action");
     s_reject (EV ("transfer", "'provider': ['urn:a:1'], "),
@@ -478,7 +478,7 @@ test_a_body_that_is_not_an_event_is_refused (void **state)
               "EconomicEvent 'urn:e:1': resourceQuantity must be a measure object, not a string");
     s_reject (EV ("transfer", "'resourceQuantity': {'hasNumericalValue': 5, 'hasUnit': 'one'}, "),
               "EconomicEvent 'urn:e:1': resourceQuantity.hasNumericalValue must be a string, not "
-              "a number");
+              "an integer");
     s_reject (EV ("transfer", "'resourceQuantity': {'hasNumericalValue': '5'}, "),
               "EconomicEvent 'urn:e:1': resourceQuantity needs hasNumericalValue and hasUnit");
     s_reject (

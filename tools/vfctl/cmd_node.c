@@ -27,6 +27,26 @@ typedef struct {
     char **argv; /* positional arguments */
 } s_opts_t;
 
+/*  Query filter options: option letter -> request parameter. */
+static const struct {
+    int letter;
+    const char *param;
+} s_filters[] = {
+    { 'A', "author" },   { 'C', "class" },   { 'a', "action" },
+    { 'r', "resource" }, { 'p', "process" }, { 'g', "agent" },
+};
+
+static bool
+s_filter (json_t *req, int letter)
+{
+    for (size_t k = 0; k < sizeof s_filters / sizeof s_filters[0]; k++)
+        if (s_filters[k].letter == letter) {
+            json_object_set_new (req, s_filters[k].param, json_string (optarg));
+            return true;
+        }
+    return false;
+}
+
 /*  Options every node command takes, plus the query filters. */
 static int
 s_parse (const vfctl_cmd_t *cmd, int argc, char **argv, s_opts_t *o)
@@ -66,24 +86,6 @@ s_parse (const vfctl_cmd_t *cmd, int argc, char **argv, s_opts_t *o)
         case 'o':
             o->out = optarg;
             break;
-        case 'A':
-            json_object_set_new (o->req, "author", json_string (optarg));
-            break;
-        case 'C':
-            json_object_set_new (o->req, "class", json_string (optarg));
-            break;
-        case 'a':
-            json_object_set_new (o->req, "action", json_string (optarg));
-            break;
-        case 'r':
-            json_object_set_new (o->req, "resource", json_string (optarg));
-            break;
-        case 'p':
-            json_object_set_new (o->req, "process", json_string (optarg));
-            break;
-        case 'g':
-            json_object_set_new (o->req, "agent", json_string (optarg));
-            break;
         case 'H':
             json_object_set_new (o->req, "history", json_true ());
             break;
@@ -103,7 +105,8 @@ s_parse (const vfctl_cmd_t *cmd, int argc, char **argv, s_opts_t *o)
                                  json_integer ((json_int_t) v));
             break;
         default:
-            return vfctl_usage (cmd, "unknown option");
+            if (!s_filter (o->req, c))
+                return vfctl_usage (cmd, "unknown option");
         }
     }
     o->dir = vfctl_node_dir (o->dir);

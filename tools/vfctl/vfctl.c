@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "vf_config.h"
 #include "vf_crypto.h"
 
 static const vfctl_cmd_t *s_commands[] = {
@@ -157,16 +158,7 @@ vfctl_parse_u64 (const char *s, uint64_t *out)
 const char *
 vfctl_node_dir (const char *opt)
 {
-    static char home[1024];
-    if (opt && *opt)
-        return opt;
-    const char *env = getenv ("VFNODE_DIR");
-    if (env && *env)
-        return env;
-    if (geteuid () == 0 || !getenv ("HOME"))
-        return "/var/lib/vfnode";
-    snprintf (home, sizeof home, "%s/.vfnode", getenv ("HOME"));
-    return home;
+    return opt && *opt ? opt : vf_config_default_dir ();
 }
 
 uint64_t
