@@ -120,14 +120,11 @@
 #define VF_VERIFY_THREADS_MAX 256
 
 /*  Control API. Largest request: a publish of the largest JSON-LD document
-    (VF_JSONLD_MAX_BYTES) by default, 64 MiB at most. Clients: a co-op's
-    apps and operators, a few dozen. Requests in flight before clients are
+    (VF_JSONLD_MAX_BYTES) by default, 64 MiB at most. Requests in flight before clients are
     slowed: ten batches of VF_INGEST_BATCH_DEFAULT. */
 #define VF_CONTROL_REQUEST_DEFAULT VF_JSONLD_MAX_BYTES
 #define VF_CONTROL_REQUEST_MIN 1024
 #define VF_CONTROL_REQUEST_MAX (64u * 1024 * 1024)
-#define VF_CONTROL_CLIENTS_DEFAULT 64
-#define VF_CONTROL_CLIENTS_MAX 10000
 #define VF_CONTROL_QUEUE_DEFAULT 10000
 #define VF_CONTROL_QUEUE_MAX 100000
 

@@ -57,8 +57,6 @@ static const vf_config_option_t s_options[] = {
            "Threads checking signatures; 0 means one per core."),
     S_SIZE ("control/max_request", VF_CONTROL_REQUEST_DEFAULT, VF_CONTROL_REQUEST_MIN,
             VF_CONTROL_REQUEST_MAX, "Largest control API request; larger ones are refused."),
-    S_INT ("control/max_clients", VF_CONTROL_CLIENTS_DEFAULT, 1, VF_CONTROL_CLIENTS_MAX,
-           "Most control API clients connected at once."),
     S_INT ("control/queue", VF_CONTROL_QUEUE_DEFAULT, 1, VF_CONTROL_QUEUE_MAX,
            "Most control requests in flight before clients are slowed down (back-pressure)."),
 };

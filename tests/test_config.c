@@ -91,7 +91,6 @@ test_defaults (void **state)
     assert_int_equal (vf_config_duration (cfg, "ingest/batch_wait"), 2);
     assert_int_equal (vf_config_int (cfg, "verify/threads"), 0);
     assert_true (vf_config_size (cfg, "control/max_request") == 16u << 20);
-    assert_int_equal (vf_config_int (cfg, "control/max_clients"), 64);
     assert_int_equal (vf_config_int (cfg, "control/queue"), 10000);
     s_expect_defaults (cfg, true);
 
@@ -267,8 +266,7 @@ test_load_good_file (void **state)
     assert_int_equal (vf_config_int (cfg, "control/queue"), 5);
     /* what the file does not set keeps its value */
     assert_int_equal (vf_config_int (cfg, "verify/threads"), 0);
-    assert_int_equal (vf_config_int (cfg, "control/max_clients"), 64);
-    assert_true (vf_config_is_default (cfg, "control/max_clients"));
+    assert_true (vf_config_is_default (cfg, "verify/threads"));
     assert_false (vf_config_is_default (cfg, "control/queue"));
 
     /* an empty file (or only comments) changes nothing */
@@ -306,8 +304,8 @@ static const s_bad_t s_bad_files[] = {
       "ingest/batch_wait: '5' is not a duration (e.g. 2ms, 5s, 10m, 1h)" },
     { "control\n    max_request = 512\n", 2, VF_ERANGE,
       "control/max_request: '512' is below the minimum 1K" },
-    { "control\n    max_clients = 10001\n", 2, VF_ERANGE,
-      "control/max_clients: '10001' is above the maximum 10000" },
+    { "control\n    queue = 100001\n", 2, VF_ERANGE,
+      "control/queue: '100001' is above the maximum 100000" },
     { "verify\n    threads =\n", 2, VF_EPARSE, "verify/threads: '' is not an integer (0..256)" },
     { "node\n    name = \"tab\tinside\"\n", 2, VF_EPARSE,
       "node/name: 'tab\\x09inside' contains a control character" },
@@ -401,7 +399,7 @@ test_load_all_collects_every_error (void **state)
                                             "    batch_wait = 3\n" /* 8 */
                                             "  verify\n"           /* 9 */
                                             "control\n"
-                                            "    max_clients = 10\n"); /* fine */
+                                            "    queue = 10\n"); /* fine */
     vf_config_t *cfg = vf_config_new ();
     vf_err_t errs[8];
     size_t found = 0;

@@ -359,6 +359,77 @@ test_sigterm_during_a_burst_loses_nothing_answered (void **state)
     json_decref (stored);
 }
 
+/*  Replace the first "from" in dir/vfnode.conf by "to". */
+static void
+s_config_edit (const char *dir, const char *from, const char *to)
+{
+    char path[400], text[16384];
+    snprintf (path, sizeof path, "%s/vfnode.conf", dir);
+    FILE *f = fopen (path, "r");
+    assert_non_null (f);
+    size_t n = fread (text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose (f);
+    char *at = strstr (text, from);
+    assert_non_null (at);
+    f = fopen (path, "w");
+    assert_non_null (f);
+    fprintf (f, "%.*s%s%s", (int) (at - text), text, to, at + strlen (from));
+    fclose (f);
+}
+
+/*  With room for only 4 requests waiting for the writer, a client that
+    sends 200 at once is slowed down, not refused: every one is answered.
+    SIGHUP reloads the log settings and the node goes on serving. */
+static void
+test_back_pressure_slows_and_sighup_reloads (void **state)
+{
+    char dir[300];
+    snprintf (dir, sizeof dir, "%s/slow", s_dir);
+    s_init (dir);
+    s_config_edit (dir, "queue = 10000", "queue = 4");
+    pid_t pid = s_start (dir);
+    zsock_t *s = zsock_new (ZMQ_DEALER);
+    zsock_set_linger (s, 0);
+    zsock_connect (s, "ipc://%s/control.sock", dir);
+    for (int k = 0; k < 200; k++)
+        zstr_sendf (s,
+                    "{\"request\": \"publish\", \"document\": {\"@type\": \"Process\","
+                    " \"@id\": \"urn:slow:%d\"}}",
+                    k);
+    zpoller_t *p = zpoller_new (s, NULL);
+    int ok = 0;
+    for (int k = 0; k < 200 && zpoller_wait (p, 20000) == s; k++) {
+        char *text = zstr_recv (s);
+        ok += text && strstr (text, "\"ok\":true") != NULL;
+        zstr_free (&text);
+    }
+    zpoller_destroy (&p);
+    zsock_destroy (&s);
+    assert_int_equal (ok, 200);
+    json_t *r = s_request (dir, "{\"request\": \"status\"}");
+    assert_int_equal (
+        json_integer_value (json_object_get (json_object_get (s_result (r), "store"), "entries")),
+        200);
+    json_decref (r);
+
+    s_config_edit (dir, "level = info", "level = debug");
+    kill (pid, SIGHUP);
+    zclock_sleep (200);
+    r = s_request (dir, "{\"request\": \"status\"}");
+    s_result (r);
+    json_decref (r);
+    char log[400], text[65536] = "";
+    snprintf (log, sizeof log, "%s/vfnode.log", dir);
+    FILE *f = fopen (log, "r");
+    assert_non_null (f);
+    size_t n = fread (text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose (f);
+    assert_non_null (strstr (text, "SIGHUP: logs reopened"));
+    assert_int_equal (s_stop (pid), 0);
+}
+
 int
 main (void)
 {
@@ -367,6 +438,7 @@ main (void)
         cmocka_unit_test (test_bad_input_is_answered_and_counted),
         cmocka_unit_test (test_a_second_node_on_the_directory_is_refused),
         cmocka_unit_test (test_sigterm_during_a_burst_loses_nothing_answered),
+        cmocka_unit_test (test_back_pressure_slows_and_sighup_reloads),
     };
     return cmocka_run_group_tests (tests, s_setup, s_teardown);
 }
