@@ -108,7 +108,7 @@ test_defaults (void **state)
 static void
 test_table_is_consistent (void **state)
 {
-    assert_true (vf_config_count () >= 10);
+    assert_true (vf_config_count () >= 9);
     assert_null (vf_config_option (vf_config_count ()));
     vf_config_t *cfg = vf_config_new ();
     for (size_t i = 0; i < vf_config_count (); i++) {
