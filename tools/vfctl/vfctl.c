@@ -26,10 +26,11 @@ static void
 s_main_help (FILE *out)
 {
     fprintf (out, "usage: vfctl COMMAND [OPTIONS] [ARGS]\n\n"
-                  "vfctl works with vfnode identities and signed ValueFlows entries.\n\n"
+                  "vfctl creates, steers and queries a vfnode (the daemon of a co-op's node),\n"
+                  "and works with identities and signed ValueFlows entries offline.\n\n"
                   "Commands:\n");
     for (size_t k = 0; k < NCOMMANDS; k++)
-        fprintf (out, "  %-8s %s\n", s_commands[k]->name, s_commands[k]->summary);
+        fprintf (out, "  %-10s %s\n", s_commands[k]->name, s_commands[k]->summary);
     fprintf (out, "\n`vfctl COMMAND --help` explains one command, with an example.\n\n"
                   "Exit codes: 0 success, 1 the command failed (e.g. an entry did not verify),\n"
                   "2 usage error, 3 the node is not running.\n");

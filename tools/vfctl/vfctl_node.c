@@ -58,7 +58,7 @@ s_running (const char *dir)
 }
 
 static int
-s_call_offline (const char *dir, const json_t *req, json_t **reply)
+s_call_offline (const char *cmd, const char *dir, const json_t *req, json_t **reply)
 {
     char path[1200];
     vf_store_t *store = NULL;
@@ -69,9 +69,14 @@ s_call_offline (const char *dir, const json_t *req, json_t **reply)
     int rc = vf_store_open (&store, path, &opts, &err);
     if (rc == 0)
         rc = vf_identity_load (&id, dir, &err);
+    if (rc == VF_ENOTFOUND && !id) {
+        vf_store_destroy (&store);
+        return vfctl_fail (cmd, VFCTL_ERROR, "no node in %s; create one with: vfctl init %s", dir,
+                           dir);
+    }
     if (rc) {
         vf_store_destroy (&store);
-        return vfctl_fail ("", VFCTL_ERROR, "%s", vf_err_msg (&err, rc));
+        return vfctl_fail (cmd, VFCTL_ERROR, "%s", vf_err_msg (&err, rc));
     }
     vf_api_t api = {
         .store = store, .identity = id, .name = "", .dir = dir, .started = zclock_time ()
@@ -93,7 +98,7 @@ vfctl_call (const char *cmd, const char *dir, json_t *req, bool read_only, json_
     if (s_running (dir))
         rc = s_call_daemon (dir, req, &reply);
     else if (read_only)
-        rc = s_call_offline (dir, req, &reply);
+        rc = s_call_offline (cmd, dir, req, &reply);
     else
         rc = VFCTL_NONODE;
     json_decref (req);
