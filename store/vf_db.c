@@ -25,6 +25,7 @@ static const struct {
     [VF_T_REFS] = { "refs", MDB_DUPSORT | MDB_DUPFIXED },
     [VF_T_STATE] = { "state", 0 },
     [VF_T_PENDING] = { "pending", 0 },
+    [VF_T_FPSUMS] = { "fpsums", 0 },
 };
 
 /*  The schema record: magic, version and a byte-order mark, in native

@@ -34,6 +34,7 @@ typedef enum {
     VF_T_REFS,    /* iri hash || role -> order key (dupsort) */
     VF_T_STATE,   /* resource iri hash -> resource state */
     VF_T_PENDING, /* resource iri hash || event id -> (empty) */
+    VF_T_FPSUMS,  /* network || level || bucket -> id sum || count (vf_fp.c) */
     VF_T_COUNT
 } vf_table_t;
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vf_fp.h"
 #include "vf_lexical.h"
 #include "vf_limits.h"
 #include "vf_vocab.h"
@@ -257,6 +258,8 @@ s_index_nets (s_batch_t *b, const vf_entry_t *e)
         vf_be64_put (key + VF_KEY_BYTES, e->time);
         memcpy (key + VF_KEY_BYTES + 8, e->id, VF_HASH_BYTES);
         rc = vf_db_put (b->self->db, b->txn, VF_T_NETS, key, sizeof key, "", 0, 0, b->err);
+        if (rc == 0)
+            rc = vf_fp_add (b->self->db, b->txn, key, e->time, e->id, b->err);
     }
     return rc;
 }
