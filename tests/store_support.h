@@ -36,7 +36,7 @@ s_teardown (void **state)
     return system (cmd);
 }
 
-static vf_identity_t *
+static inline vf_identity_t *
 s_identity (uint8_t fill)
 {
     uint8_t seed[VF_SEED_BYTES];
