@@ -10,16 +10,19 @@
 #ifndef VF_JOB_H
 #define VF_JOB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "vf_store.h"
 
 typedef struct {
-    uint64_t token;    /* the requester's own reference */
-    char reply_to[64]; /* inproc endpoint the finished job goes to */
-    size_t n;          /* entries in this job */
-    uint8_t **blobs;   /* signed blobs, for jobs that still need verifying */
+    uint64_t token;     /* the requester's own reference */
+    char reply_to[64];  /* inproc endpoint the finished job goes to */
+    bool has_origin;    /* the entries came from a peer ... */
+    uint8_t origin[32]; /* ... with this key: never announced back to it */
+    size_t n;           /* entries in this job */
+    uint8_t **blobs;    /* signed blobs, for jobs that still need verifying */
     size_t *blob_lens;
     vf_entry_t **entries; /* decoded entries (owned), NULL where refused */
     vf_ingest_result_t *results;

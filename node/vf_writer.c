@@ -10,6 +10,7 @@ typedef struct {
     size_t batch_max;
     int batch_wait_ms;
     zsock_t *pull;
+    zsock_t *stored;    /* PUB: what each commit stored */
     zlist_t *jobs;      /* waiting for the next commit */
     size_t queued;      /* entries in them */
     int64_t deadline;   /* when the oldest waiting job must be committed */
@@ -32,6 +33,24 @@ s_reply_socket (s_writer_t *w, const char *endpoint)
         zhashx_insert (w->replies, endpoint, push);
     }
     return push;
+}
+
+/*  Tell the peer engine what a job stored. */
+static void
+s_publish (s_writer_t *w, const vf_job_t *job)
+{
+    zmsg_t *msg = NULL;
+    for (size_t k = 0; k < job->n; k++) {
+        if (job->results[k].outcome != VF_OUTCOME_STORED || !job->entries[k])
+            continue;
+        if (!msg) {
+            msg = zmsg_new ();
+            zmsg_addmem (msg, job->origin, job->has_origin ? 32 : 0);
+        }
+        zmsg_addmem (msg, job->entries[k]->blob, job->entries[k]->blob_len);
+    }
+    if (msg)
+        zmsg_send (&msg, w->stored);
 }
 
 /*  Store the entries of all waiting jobs in one transaction (or as few as
@@ -63,6 +82,8 @@ s_commit (s_writer_t *w)
         VF_LOG_ERROR ("store: %s", vf_err_msg (&err, status));
     vf_job_t *job;
     while ((job = zlist_pop (w->jobs))) {
+        if (status == 0)
+            s_publish (w, job);
         if (status) {
             job->status = status;
             snprintf (job->error, sizeof job->error, "%s", vf_err_msg (&err, status));
@@ -114,12 +135,13 @@ vf_writer_actor (zsock_t *pipe, void *args)
                      .batch_max = a->batch_max ? a->batch_max : 1,
                      .batch_wait_ms = a->batch_wait_ms };
     w.pull = zsock_new_pull ("@" VF_WRITER_ENDPOINT);
+    w.stored = zsock_new_pub ("@" VF_WRITER_STORED);
     w.jobs = zlist_new ();
     w.replies = zhashx_new ();
     w.batch = calloc (VF_INGEST_BATCH_MAX, sizeof *w.batch);
     w.res = calloc (VF_INGEST_BATCH_MAX, sizeof *w.res);
     w.slots = calloc (VF_INGEST_BATCH_MAX, sizeof *w.slots);
-    if (!w.pull || !w.jobs || !w.replies || !w.batch || !w.res || !w.slots) {
+    if (!w.pull || !w.stored || !w.jobs || !w.replies || !w.batch || !w.res || !w.slots) {
         zsock_signal (pipe, 1);
         goto out;
     }
@@ -152,6 +174,7 @@ out:
     zhashx_destroy (&w.replies);
     zlist_destroy (&w.jobs);
     zsock_destroy (&w.pull);
+    zsock_destroy (&w.stored);
     free (w.batch);
     free (w.res);
     free (w.slots);

@@ -15,6 +15,13 @@
 
 #define VF_WRITER_ENDPOINT "inproc://vfnode-writer"
 
+/*  After each commit the writer publishes, per job, one message on this
+    PUB endpoint: the origin peer's key (32 bytes, or 0 bytes for entries
+    made or imported here) and then every stored entry's signed blob, one
+    frame each. The peer engine announces them; delivery is best effort
+    (reconciliation catches anything missed). */
+#define VF_WRITER_STORED "inproc://vfnode-stored"
+
 typedef struct {
     vf_store_t *store; /* not owned; must outlive the actor */
     size_t batch_max;  /* entries per transaction, 1..VF_INGEST_BATCH_MAX */
