@@ -128,4 +128,59 @@
 #define VF_CONTROL_QUEUE_DEFAULT 10000
 #define VF_CONTROL_QUEUE_MAX 100000
 
+
+/*  ---- Peers (node/vf_peer.c) ---------------------------------------------
+    Defaults and bounds of the peer options. A heartbeat of 5 s and a
+    timeout of three heartbeats notice a dead peer within ~15 s without
+    chatter; 1000 entries of credit is one writer batch, enough to keep a
+    link busy while bounding what one peer can queue at us (1000 x 64 KiB
+    at worst); 20 bad frames or entries before a ban tolerates a bug or
+    two in a peer's software but not a flood; a ban lasts 10 minutes. */
+#define VF_PEER_PORT_DEFAULT "tcp://*:7690"
+#define VF_PEER_HEARTBEAT_DEFAULT_MS 5000
+#define VF_PEER_HEARTBEAT_MIN_MS 100
+#define VF_PEER_HEARTBEAT_MAX_MS 3600000
+#define VF_PEER_TIMEOUT_DEFAULT_MS 15000
+#define VF_PEER_TIMEOUT_MIN_MS 300
+#define VF_PEER_TIMEOUT_MAX_MS 86400000
+#define VF_PEER_CREDIT_DEFAULT 1000
+#define VF_PEER_CREDIT_MAX 100000
+#define VF_PEER_BAN_AFTER_DEFAULT 20
+#define VF_PEER_BAN_AFTER_MAX 1000000
+#define VF_PEER_BAN_DEFAULT_MS 600000
+#define VF_PEER_BAN_MIN_MS 1000
+#define VF_PEER_BAN_MAX_MS 604800000
+/*  Ids announced or asked for but not yet answered, per peer: beyond this
+    the oldest are dropped (reconciliation finds them again). */
+#define VF_PEER_QUEUE_MAX 4096
+
+/* ---- Set reconciliation (protocol/vf_recon, docs/RECON.md) ---- */
+
+/*  Largest reconciliation message, in bytes. 256 KiB holds 8191 ids or
+    ~9000 fingerprint ranges: a few milliseconds on a LAN and well under a
+    second on a slow link, so a frame stays comparable to a round trip
+    while catching up on a million missing ids takes ~128 rounds instead
+    of ~512 with 64 KiB; it is also the most one peer's message can make
+    us hold. VF_RECON_FRAME_MIN leaves room for a full split reply of the
+    largest branch and id threshold, so every round makes progress. */
+#define VF_RECON_FRAME_MAX (256u * 1024)
+#define VF_RECON_FRAME_MIN (16u * 1024)
+
+/*  Most ranges in one message: bounds the array the decoder allocates
+    (~100 bytes a range) below 1 MiB, and an answer that replaces every
+    unfinished range by a fingerprint still fits VF_RECON_FRAME_MAX. */
+#define VF_RECON_RANGES_MAX 8192
+
+/*  Most of our own items read at once to answer a list of ids; a range
+    holding more is split instead. 8192 items are 320 KiB. */
+#define VF_RECON_LOAD_MAX 8192
+
+/*  Sub-ranges per split and the id-list threshold (a range of at most this
+    many items is sent as ids). Chosen by measurement (docs/RECON.md,
+    tests/test_recon.c): see there for the figures. */
+#define VF_RECON_BRANCH_DEFAULT 16
+#define VF_RECON_BRANCH_MAX 64
+#define VF_RECON_IDS_DEFAULT 16
+#define VF_RECON_IDS_LIMIT 64
+
 #endif

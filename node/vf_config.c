@@ -3,6 +3,7 @@
     whole files is in vf_config_zpl.c. See vf_config.h.
 */
 #include "vf_config.h"
+#include "vf_net.h"
 #include "vf_config_int.h"
 
 #include <assert.h>
@@ -59,6 +60,20 @@ static const vf_config_option_t s_options[] = {
             VF_CONTROL_REQUEST_MAX, "Largest control API request; larger ones are refused."),
     S_INT ("control/queue", VF_CONTROL_QUEUE_DEFAULT, 1, VF_CONTROL_QUEUE_MAX,
            "Most control requests in flight before clients are slowed down (back-pressure)."),
+    S_STRING ("peer/bind", VF_NET_ENDPOINT_MAX, VF_PEER_PORT_DEFAULT,
+              "Where peers connect (a ZeroMQ endpoint, CurveZMQ); empty: do not listen."),
+    S_DURATION ("peer/heartbeat", VF_PEER_HEARTBEAT_DEFAULT_MS, VF_PEER_HEARTBEAT_MIN_MS,
+                VF_PEER_HEARTBEAT_MAX_MS,
+                "How often an idle peer is pinged (and an unanswered HELLO resent)."),
+    S_DURATION ("peer/timeout", VF_PEER_TIMEOUT_DEFAULT_MS, VF_PEER_TIMEOUT_MIN_MS,
+                VF_PEER_TIMEOUT_MAX_MS,
+                "A peer silent this long is taken for dead; it is greeted again."),
+    S_INT ("peer/credit", VF_PEER_CREDIT_DEFAULT, 1, VF_PEER_CREDIT_MAX,
+           "Entries a peer may send before it must wait for more credit (flow control)."),
+    S_INT ("peer/ban_after", VF_PEER_BAN_AFTER_DEFAULT, 1, VF_PEER_BAN_AFTER_MAX,
+           "Bad frames or entries from one peer before it is banned."),
+    S_DURATION ("peer/ban_for", VF_PEER_BAN_DEFAULT_MS, VF_PEER_BAN_MIN_MS, VF_PEER_BAN_MAX_MS,
+                "How long a banned peer is refused."),
 };
 
 #define S_COUNT (sizeof s_options / sizeof s_options[0])

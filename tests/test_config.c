@@ -287,7 +287,7 @@ static const s_bad_t s_bad_files[] = {
     { "store\n    mapsize = 4G\n", 2, VF_ENOTFOUND,
       "unknown key 'mapsize' in section store (it has: map_size)" },
     { "# typo below\nstor\n    map_size = 4G\n", 2, VF_ENOTFOUND,
-      "unknown section 'stor' (sections: node, log, store, ingest, verify, control)" },
+      "unknown section 'stor' (sections: node, log, store, ingest, verify, control, peer)" },
     { "colour = blue\n", 1, VF_ENOTFOUND, "'colour' = ... is not in a section" },
     { "store/map_size = 4G\n", 1, VF_EPARSE,
       "store/map_size: write the section on its own line, then the key indented by 4 spaces "
