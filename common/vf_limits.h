@@ -128,7 +128,6 @@
 #define VF_CONTROL_QUEUE_DEFAULT 10000
 #define VF_CONTROL_QUEUE_MAX 100000
 
-
 /*  ---- Peers (node/vf_peer.c) ---------------------------------------------
     Defaults and bounds of the peer options. A heartbeat of 5 s and a
     timeout of three heartbeats notice a dead peer within ~15 s without
