@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "vf_jsonld.h"
+#include "vf_net.h"
 #include "vf_limits.h"
 #include "vf_text.h"
 
@@ -527,6 +528,59 @@ s_import (s_call_t *c)
     return 0;
 }
 
+/*  Peer and network requests are the peer engine's: pass them on. Offline
+    (no engine), the networks can still be read from their file. */
+static int
+s_peer_request (s_call_t *c)
+{
+    zsock_t *ctl = c->api->peer_ctl;
+    const char *what = json_string_value (json_object_get (c->req, "request"));
+    if (!ctl && strcmp (what, "networks") == 0) {
+        vf_nets_t *nets = NULL;
+        vf_err_t err = { 0 };
+        int rc = vf_nets_load (&nets, c->api->dir, &err);
+        if (rc)
+            return s_store_fail (c, rc, &err);
+        c->result = vf_nets_json (nets);
+        vf_nets_destroy (&nets);
+        return 0;
+    }
+    if (!ctl)
+        return s_fail (c, VF_API_NOT_RUNNING, "'%s' needs the node running", what);
+    char *text = json_dumps (c->req, JSON_COMPACT);
+    zmsg_t *msg = zmsg_new ();
+    zmsg_addstr (msg, "");
+    zmsg_addstr (msg, text ? text : "{}");
+    free (text);
+    if (zmsg_send (&msg, ctl) != 0)
+        return s_fail (c, VF_API_INTERNAL, "the peer engine does not answer");
+    zpoller_t *poller = zpoller_new (ctl, NULL);
+    zmsg_t *answer = poller && zpoller_wait (poller, 5000) == ctl ? zmsg_recv (ctl) : NULL;
+    zpoller_destroy (&poller);
+    char *body = answer ? zmsg_popstr (answer), zmsg_popstr (answer) : NULL;
+    zmsg_destroy (&answer);
+    json_t *reply = body ? json_loads (body, 0, NULL) : NULL;
+    zstr_free (&body);
+    if (!reply)
+        return s_fail (c, VF_API_INTERNAL, "the peer engine did not answer in time");
+    int rc = 0;
+    if (json_is_true (json_object_get (reply, "ok")))
+        c->result = json_incref (json_object_get (reply, "result"));
+    else {
+        const json_t *e = json_object_get (reply, "error");
+        rc = s_fail (c,
+                     json_string_value (json_object_get (e, "code"))
+                         ? json_string_value (json_object_get (e, "code"))
+                         : VF_API_INTERNAL,
+                     "%s",
+                     json_string_value (json_object_get (e, "message"))
+                         ? json_string_value (json_object_get (e, "message"))
+                         : "");
+    }
+    json_decref (reply);
+    return rc;
+}
+
 typedef struct {
     const char *name;
     int (*handler) (s_call_t *c);
@@ -545,6 +599,11 @@ static const s_request_t s_requests[] = {
     { "confirm", s_confirm, "countersign another co-op's event on our resource" },
     { "export", s_export, "signed entries, a page at a time" },
     { "import", s_import, "verify and store signed entries" },
+    { "networks", s_peer_request, "the networks this node belongs to and their members" },
+    { "network_add", s_peer_request, "create a network, or join one by its id" },
+    { "peer_add", s_peer_request, "add a member (key, endpoint) to one of our networks" },
+    { "peers", s_peer_request, "every member: state, traffic, errors" },
+    { "peer", s_peer_request, "one member in detail" },
 };
 
 void

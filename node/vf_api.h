@@ -34,6 +34,7 @@ typedef struct {
     uint64_t bad_requests; /* not JSON, wrong types, unknown request, too large */
     uint64_t in_flight;    /* requests waiting for the writer */
     uint64_t stored;       /* entries stored through this API */
+    void *peer_ctl;        /* zsock_t* to the peer engine (VF_PEER_CTL), NULL offline */
 } vf_api_t;
 
 /*  Error codes of the API (docs/API.md). */
@@ -42,7 +43,8 @@ typedef struct {
 #define VF_API_TOO_LARGE "too_large"     /* the request exceeds control/max_request */
 #define VF_API_INVALID "invalid"         /* a record breaks a ValueFlows rule */
 #define VF_API_NOT_FOUND "not_found"
-#define VF_API_STORE_FULL "store_full" /* the store's map is full */
+#define VF_API_STORE_FULL "store_full"   /* the store's map is full */
+#define VF_API_NOT_RUNNING "not_running" /* needs the daemon (asked offline) */
 #define VF_API_INTERNAL "internal"
 
 /*  Handle a parsed request. Either *reply is the finished reply, or *job

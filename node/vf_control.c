@@ -6,6 +6,7 @@
 #include "vf_api.h"
 #include "vf_job.h"
 #include "vf_log.h"
+#include "vf_peer.h"
 #include "vf_verifier.h"
 #include "vf_writer.h"
 
@@ -20,9 +21,10 @@ typedef struct {
     const vf_control_args_t *args;
     vf_api_t api;
     zsock_t *router;
-    zsock_t *done;   /* finished jobs come back here */
-    zsock_t *writer; /* jobs of local entries */
-    zsock_t *verify; /* jobs that need their signatures checked */
+    zsock_t *done;     /* finished jobs come back here */
+    zsock_t *writer;   /* jobs of local entries */
+    zsock_t *verify;   /* jobs that need their signatures checked */
+    zsock_t *peer_ctl; /* DEALER to the peer engine\'s control requests */
     zpoller_t *poller;
     bool reading;      /* the router is in the poller */
     zhashx_t *waiting; /* token -> s_waiting_t */
@@ -174,8 +176,9 @@ s_open (s_control_t *c, zsock_t *pipe)
     c->done = zsock_new_pull ("@" VF_CONTROL_DONE);
     c->writer = zsock_new_push (">" VF_WRITER_ENDPOINT);
     c->verify = zsock_new (ZMQ_PUSH);
+    c->peer_ctl = zsock_new_dealer (">" VF_PEER_CTL);
     c->waiting = zhashx_new ();
-    if (!c->router || !c->done || !c->writer || !c->verify || !c->waiting)
+    if (!c->router || !c->done || !c->writer || !c->verify || !c->peer_ctl || !c->waiting)
         return -1;
     /*  keys are the waiting entries' own tokens: not copied, not freed */
     zhashx_set_key_duplicator (c->waiting, NULL);
@@ -226,6 +229,7 @@ vf_control_actor (zsock_t *pipe, void *args)
     zhashx_set_key_hasher (c.waiting, s_token_hash);
     zhashx_set_key_comparator (c.waiting, s_token_cmp);
     c.api.next_seq = last + 1;
+    c.api.peer_ctl = c.peer_ctl;
     c.poller = zpoller_new (pipe, c.done, c.router, NULL);
     c.reading = true;
     zsock_signal (pipe, 0);
@@ -261,4 +265,5 @@ out:
     zsock_destroy (&c.done);
     zsock_destroy (&c.writer);
     zsock_destroy (&c.verify);
+    zsock_destroy (&c.peer_ctl);
 }

@@ -23,6 +23,7 @@
 #include "vf_control.h"
 #include "vf_identity.h"
 #include "vf_log.h"
+#include "vf_peer.h"
 #include "vf_store.h"
 #include "vf_text.h"
 #include "vf_verifier.h"
@@ -78,8 +79,10 @@ typedef struct {
     int *verifier_index;
     int nverifiers;
     zactor_t *control;
+    zactor_t *peers;
     vf_writer_args_t writer_args;
     vf_control_args_t control_args;
+    vf_peer_args_t peer_args;
 } s_node_t;
 
 static int
@@ -178,6 +181,20 @@ s_start (s_node_t *n)
         if (!(n->verifiers[k] = zactor_new (vf_verifier_actor, &n->verifier_index[k])))
             return -1;
     }
+    n->peer_args = (vf_peer_args_t){ n->store,
+                                     n->identity,
+                                     vf_config_str (n->cfg, "node/name"),
+                                     n->dir,
+                                     vf_config_str (n->cfg, "peer/bind"),
+                                     (int) vf_config_duration (n->cfg, "peer/heartbeat"),
+                                     (int) vf_config_duration (n->cfg, "peer/timeout"),
+                                     (size_t) vf_config_int (n->cfg, "peer/credit"),
+                                     (int) vf_config_int (n->cfg, "peer/ban_after"),
+                                     (int) vf_config_duration (n->cfg, "peer/ban_for"),
+                                     n->nverifiers };
+    n->peers = zactor_new (vf_peer_actor, &n->peer_args);
+    if (!n->peers)
+        return -1;
     n->control_args = (vf_control_args_t){ n->store,
                                            n->identity,
                                            vf_config_str (n->cfg, "node/name"),
@@ -203,6 +220,7 @@ static void
 s_stop (s_node_t *n)
 {
     zactor_destroy (&n->control);
+    zactor_destroy (&n->peers);
     for (int k = 0; n->verifiers && k < n->nverifiers; k++)
         zactor_destroy (&n->verifiers[k]);
     zactor_destroy (&n->writer);

@@ -32,6 +32,20 @@ vf_store_get (vf_store_t *self, const uint8_t id[VF_HASH_BYTES], vf_entry_t **ou
 }
 
 int
+vf_store_has (vf_store_t *self, const uint8_t id[VF_HASH_BYTES], bool *yes, vf_err_t *err)
+{
+    MDB_txn *txn;
+    uint64_t local;
+    int rc = s_read_begin (self, &txn, err);
+    if (rc)
+        return rc;
+    rc = vf_store_local_of (self, txn, id, &local, err);
+    vf_db_abort (txn);
+    *yes = rc == 0;
+    return rc == VF_ENOTFOUND ? 0 : rc;
+}
+
+int
 vf_store_get_local (vf_store_t *self, uint64_t local, vf_entry_t **out, vf_err_t *err)
 {
     *out = NULL;

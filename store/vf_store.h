@@ -60,6 +60,9 @@ int vf_store_ingest (vf_store_t *self, vf_entry_t *const *entries, size_t n,
 int vf_store_get (vf_store_t *self, const uint8_t id[VF_HASH_BYTES], vf_entry_t **out,
                   vf_err_t *err);
 
+/*  Does the store hold the entry with this id? (One index read.) */
+int vf_store_has (vf_store_t *self, const uint8_t id[VF_HASH_BYTES], bool *yes, vf_err_t *err);
+
 /*  The entry with this local sequence number, or VF_ENOTFOUND. */
 int vf_store_get_local (vf_store_t *self, uint64_t local, vf_entry_t **out, vf_err_t *err);
 

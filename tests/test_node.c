@@ -72,11 +72,32 @@ s_exec (const char *prog, const char *const *args)
     return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
 }
 
+/*  Replace the first "from" in dir/vfnode.conf by "to". */
+static void
+s_config_edit (const char *dir, const char *from, const char *to)
+{
+    char path[400], text[16384];
+    snprintf (path, sizeof path, "%s/vfnode.conf", dir);
+    FILE *f = fopen (path, "r");
+    assert_non_null (f);
+    size_t n = fread (text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose (f);
+    char *at = strstr (text, from);
+    assert_non_null (at);
+    f = fopen (path, "w");
+    assert_non_null (f);
+    fprintf (f, "%.*s%s%s", (int) (at - text), text, to, at + strlen (from));
+    fclose (f);
+}
+
 static void
 s_init (const char *dir)
 {
     const char *args[] = { "init", dir, "--name", "Test Co-op", NULL };
     assert_int_equal (s_exec ("vfctl", args), 0);
+    /* these nodes have no peers: do not take a TCP port */
+    s_config_edit (dir, "bind = \"tcp://*:7690\"", "bind = \"\"");
 }
 
 static json_t *s_request (const char *dir, const char *text);
@@ -357,25 +378,6 @@ test_sigterm_during_a_burst_loses_nothing_answered (void **state)
     }
     assert_int_equal (s_stop (pid), 0);
     json_decref (stored);
-}
-
-/*  Replace the first "from" in dir/vfnode.conf by "to". */
-static void
-s_config_edit (const char *dir, const char *from, const char *to)
-{
-    char path[400], text[16384];
-    snprintf (path, sizeof path, "%s/vfnode.conf", dir);
-    FILE *f = fopen (path, "r");
-    assert_non_null (f);
-    size_t n = fread (text, 1, sizeof text - 1, f);
-    text[n] = '\0';
-    fclose (f);
-    char *at = strstr (text, from);
-    assert_non_null (at);
-    f = fopen (path, "w");
-    assert_non_null (f);
-    fprintf (f, "%.*s%s%s", (int) (at - text), text, to, at + strlen (from));
-    fclose (f);
 }
 
 /*  With room for only 4 requests waiting for the writer, a client that

@@ -66,6 +66,7 @@ s_parse (const vfctl_cmd_t *cmd, int argc, char **argv, s_opts_t *o)
         { "limit", required_argument, NULL, 'l' },
         { "audience", required_argument, NULL, 'u' },
         { "history", no_argument, NULL, 'H' },
+        { "network", required_argument, NULL, 'N' },
         { NULL, 0, NULL, 0 },
     };
     o->req = json_object ();
@@ -85,6 +86,9 @@ s_parse (const vfctl_cmd_t *cmd, int argc, char **argv, s_opts_t *o)
             break;
         case 'o':
             o->out = optarg;
+            break;
+        case 'N':
+            json_object_set_new (o->req, "network", json_string (optarg));
             break;
         case 'H':
             json_object_set_new (o->req, "history", json_true ());
@@ -541,6 +545,126 @@ s_import (const vfctl_cmd_t *cmd, s_opts_t *o)
     return rc ? rc : im.rc ? im.rc : im.refused ? VFCTL_ERROR : VFCTL_OK;
 }
 
+/* ------------------------------------------------- networks and peers */
+
+static int
+s_networks (const vfctl_cmd_t *cmd, s_opts_t *o)
+{
+    json_object_set_new (o->req, "request", json_string ("networks"));
+    json_t *r = NULL;
+    int rc = vfctl_call (cmd->name, o->dir, o->req, true, &r);
+    o->req = NULL;
+    if (rc)
+        return rc;
+    if (o->json)
+        s_print_json (r);
+    else {
+        size_t k, m;
+        const json_t *net, *mem;
+        json_array_foreach (json_object_get (r, "networks"), k, net) {
+            printf ("%s  %s\n", s_s (net, "id"), s_s (net, "name"));
+            json_array_foreach (json_object_get (net, "members"), m, mem)
+                printf ("    %s  %-24s %s\n", s_s (mem, "key"), s_s (mem, "name"),
+                        s_s (mem, "endpoint"));
+        }
+        if (json_array_size (json_object_get (r, "networks")) == 0)
+            printf ("this node is in no network yet (vfctl network add NAME)\n");
+    }
+    json_decref (r);
+    return VFCTL_OK;
+}
+
+/*  A request that edits networks.json through the daemon. */
+static int
+s_edit (const vfctl_cmd_t *cmd, s_opts_t *o)
+{
+    json_t *r = NULL;
+    int rc = vfctl_call (cmd->name, o->dir, o->req, false, &r);
+    o->req = NULL;
+    if (rc == 0 && o->json)
+        s_print_json (r);
+    json_decref (r);
+    return rc;
+}
+
+static int
+s_network (const vfctl_cmd_t *cmd, s_opts_t *o)
+{
+    if (o->argc == 2 && strcmp (o->argv[0], "add") == 0)
+        json_object_set_new (o->req, "name", json_string (o->argv[1]));
+    else if (o->argc == 3 && strcmp (o->argv[0], "join") == 0) {
+        json_object_set_new (o->req, "id", json_string (o->argv[1]));
+        json_object_set_new (o->req, "name", json_string (o->argv[2]));
+    } else
+        return vfctl_usage (cmd, "expected: network add NAME, or network join ID NAME");
+    json_object_set_new (o->req, "request", json_string ("network_add"));
+    int rc = s_edit (cmd, o);
+    if (rc == 0 && !o->json)
+        printf ("ok; `vfctl networks` shows its id, to give to the other members\n");
+    return rc;
+}
+
+static int
+s_peers (const vfctl_cmd_t *cmd, s_opts_t *o)
+{
+    json_object_set_new (o->req, "request", json_string ("peers"));
+    json_t *r = NULL;
+    int rc = vfctl_call (cmd->name, o->dir, o->req, false, &r);
+    o->req = NULL;
+    if (rc)
+        return rc;
+    if (o->json)
+        s_print_json (r);
+    else {
+        printf ("%-20s %-12s %-10s %6s %9s %9s %9s %9s %6s %s\n", "name", "key", "state", "rtt",
+                "in", "out", "bytes in", "bytes out", "errors", "endpoint");
+        size_t k;
+        const json_t *p;
+        json_array_foreach (json_object_get (r, "peers"), k, p)
+            printf ("%-20.20s %-12.12s %-10s %4lldms %9lld %9lld %9lld %9lld %6lld %s\n",
+                    s_s (p, "name"), s_s (p, "key"), s_s (p, "state"),
+                    (long long) json_integer_value (json_object_get (p, "rtt_ms")),
+                    (long long) json_integer_value (json_object_get (p, "entries_in")),
+                    (long long) json_integer_value (json_object_get (p, "entries_out")),
+                    (long long) json_integer_value (json_object_get (p, "bytes_in")),
+                    (long long) json_integer_value (json_object_get (p, "bytes_out")),
+                    (long long) json_integer_value (json_object_get (p, "errors")),
+                    s_s (p, "endpoint"));
+        printf ("handshakes: %lld admitted, %lld refused\n",
+                (long long) json_integer_value (json_object_get (r, "handshakes_admitted")),
+                (long long) json_integer_value (json_object_get (r, "handshakes_refused")));
+    }
+    json_decref (r);
+    return VFCTL_OK;
+}
+
+static int
+s_peer (const vfctl_cmd_t *cmd, s_opts_t *o)
+{
+    if (o->argc >= 2 && strcmp (o->argv[0], "add") == 0 && o->argc <= 3) {
+        if (!json_object_get (o->req, "network"))
+            return vfctl_usage (cmd, "peer add needs --network NAME");
+        json_object_set_new (o->req, "request", json_string ("peer_add"));
+        json_object_set_new (o->req, "key", json_string (o->argv[1]));
+        if (o->argc == 3)
+            json_object_set_new (o->req, "endpoint", json_string (o->argv[2]));
+        if (o->name)
+            json_object_set_new (o->req, "name", json_string (o->name));
+        return s_edit (cmd, o);
+    }
+    if (o->argc != 1)
+        return vfctl_usage (cmd, "expected: peer KEY, or peer add KEY [ENDPOINT] --network N");
+    json_object_set_new (o->req, "request", json_string ("peer"));
+    json_object_set_new (o->req, "key", json_string (o->argv[0]));
+    json_t *r = NULL;
+    int rc = vfctl_call (cmd->name, o->dir, o->req, false, &r);
+    o->req = NULL;
+    if (rc == 0)
+        s_print_json (json_object_get (r, "peer"));
+    json_decref (r);
+    return rc;
+}
+
 /* ----------------------------------------------------------- the table */
 
 typedef int (*s_fn_t) (const vfctl_cmd_t *cmd, s_opts_t *o);
@@ -633,3 +757,31 @@ S_CMD (import, "import", "verify and store signed entries",
        "export or vfctl sign) to the node, which verifies each on all cores and\n"
        "stores the valid ones. Exit 1 if any was refused. Needs the node running.\n" S_DIR_HELP
        "\nExample:\n  vfctl import -d mill farm.entries\n")
+S_CMD (networks, "networks", "the networks this node is in, and their members",
+       "usage: vfctl networks [-d DIR] [--json]\n\n"
+       "Each network's id (vfn_...) and name, then its members: key, name and the\n"
+       "endpoint this node dials (if any). Read from DIR/networks.json when the node\n"
+       "is not running.\n" S_DIR_HELP "\nExample:\n  vfctl networks -d farm\n")
+S_CMD (network, "network", "create a network, or join one by its id",
+       "usage: vfctl network [-d DIR] add NAME\n"
+       "       vfctl network [-d DIR] join ID NAME\n\n"
+       "add creates a new network (a random id); give its id (vfctl networks) to\n"
+       "the other members, who join it by id under a name of their choice. Then\n"
+       "add each other as peers (vfctl peer add). Needs the node running; the\n"
+       "change is kept in DIR/networks.json.\n" S_DIR_HELP
+       "\nExample:\n  vfctl network -d farm add wool-region\n")
+S_CMD (peers, "peers", "every member of our networks: state, traffic, errors",
+       "usage: vfctl peers [-d DIR] [--json]\n\n"
+       "One row per member: name, key, state (connected, connecting, waiting for it\n"
+       "to dial us, banned), round-trip time, entries and bytes in and out, errors,\n"
+       "and the endpoint we dial. --json has every counter. Needs the node running.\n" S_DIR_HELP
+       "\nExample:\n  vfctl peers -d farm\n")
+S_CMD (peer, "peer", "add a member to a network, or show one member",
+       "usage: vfctl peer [-d DIR] add KEY [ENDPOINT] --network NAME [--name NAME]\n"
+       "       vfctl peer [-d DIR] KEY\n\n"
+       "add makes KEY (vfk_...) a member of one of our networks; with an ENDPOINT\n"
+       "(tcp://host:7690) this node dials it, otherwise it waits for KEY to dial.\n"
+       "Only members of a network we share may connect. With a KEY alone, every\n"
+       "counter and the last error of that member. Needs the node running.\n" S_DIR_HELP
+       "\nExample:\n  vfctl peer -d farm add vfk_... tcp://mill.example:7690 --network "
+       "wool-region --name Mill\n")

@@ -1,0 +1,844 @@
+/*  vf_peer.c - the peer engine actor. */
+#include "vf_peer.h"
+
+#include "vf_job.h"
+#include "vf_limits.h"
+#include "vf_log.h"
+#include "vf_net.h"
+#include "vf_text.h"
+#include "vf_verifier.h"
+#include "vf_wire.h"
+#include "vf_writer.h"
+#include "vf_zap.h"
+
+typedef struct {
+    uint8_t key[VF_KEY_BYTES];
+    uint8_t curve[VF_KEY_BYTES]; /* its CurveZMQ key, for ZAP */
+    char keytext[VF_TEXT_MAX];
+    char name[VF_NET_NAME_MAX + 1];
+    char endpoint[VF_NET_ENDPOINT_MAX + 1];
+    uint64_t shared; /* networks we share (vf_nets_of) */
+    zsock_t *dealer; /* our connection to it, if it has an endpoint */
+    zframe_t *route; /* its connection to our ROUTER, if any */
+    bool out_ok;     /* our HELLO on the dealer was welcomed */
+    bool in_ok;      /* it greeted us on the router */
+    int64_t last_rx, last_tx, last_hello, since, banned_until;
+    uint64_t ping_nonce;
+    int64_t ping_at;
+    int rtt_ms;
+    uint64_t credit_out;            /* entries we may still send it */
+    uint64_t credit_in;             /* entries it may still send us */
+    uint8_t (*have)[VF_HASH_BYTES]; /* to announce */
+    size_t nhave;
+    uint8_t (*wants)[VF_HASH_BYTES]; /* it asked for, waiting for credit */
+    size_t nwants;
+    uint64_t msgs_in, msgs_out, bytes_in, bytes_out;
+    uint64_t entries_in, entries_out, dups_in, refused_in, errors, bad_since_ban;
+    char last_error[VF_ERR_MSG_MAX];
+} s_peer_t;
+
+typedef struct {
+    const vf_peer_args_t *a;
+    vf_nets_t *nets;
+    s_peer_t **peers;
+    size_t npeers;
+    zsock_t *router, *stored, *verify, *done, *ctl;
+    vf_zap_t *zap;
+    zpoller_t *poller;
+    zhashx_t *asked; /* id (hex) -> time we asked for it */
+    int64_t next_sweep;
+} s_engine_t;
+
+/* --------------------------------------------------------------- peers */
+
+static s_peer_t *
+s_peer_by_key (s_engine_t *e, const uint8_t key[VF_KEY_BYTES])
+{
+    for (size_t k = 0; k < e->npeers; k++)
+        if (memcmp (e->peers[k]->key, key, VF_KEY_BYTES) == 0)
+            return e->peers[k];
+    return NULL;
+}
+
+static s_peer_t *
+s_peer_by_text (s_engine_t *e, const char *text)
+{
+    uint8_t key[VF_KEY_BYTES];
+    return text && vf_text_decode (key, VF_TEXT_KEY, text, NULL) == 0 ? s_peer_by_key (e, key)
+                                                                      : NULL;
+}
+
+static bool
+s_connected (const s_peer_t *p)
+{
+    return p->out_ok || p->in_ok;
+}
+
+static void
+s_peer_destroy (s_peer_t **p_p)
+{
+    s_peer_t *p = *p_p;
+    if (!p)
+        return;
+    zsock_destroy (&p->dealer);
+    zframe_destroy (&p->route);
+    free (p->have);
+    free (p->wants);
+    free (p);
+    *p_p = NULL;
+}
+
+/*  Dial p's endpoint with CurveZMQ (its key as the server key). */
+static void
+s_dial (s_engine_t *e, s_peer_t *p)
+{
+    if (!p->endpoint[0] || p->dealer)
+        return;
+    p->dealer = zsock_new (ZMQ_DEALER);
+    if (!p->dealer)
+        return;
+    zsock_set_curve_serverkey_bin (p->dealer, p->curve);
+    zsock_set_curve_publickey_bin (p->dealer, vf_identity_curve_public (e->a->identity));
+    zsock_set_curve_secretkey_bin (p->dealer, vf_identity_curve_secret (e->a->identity));
+    zsock_set_maxmsgsize (p->dealer, VF_WIRE_FRAME_MAX);
+    zsock_set_sndhwm (p->dealer, 1000);
+    zsock_set_linger (p->dealer, 0);
+    if (zsock_connect (p->dealer, "%s", p->endpoint) != 0) {
+        VF_LOG_WARNING ("peer %s: cannot dial %s", p->name, p->endpoint);
+        zsock_destroy (&p->dealer);
+        return;
+    }
+    zpoller_add (e->poller, p->dealer);
+    p->last_hello = 0;
+}
+
+static void
+s_undial (s_engine_t *e, s_peer_t *p)
+{
+    if (p->dealer) {
+        zpoller_remove (e->poller, p->dealer);
+        zsock_destroy (&p->dealer);
+    }
+    p->out_ok = false;
+}
+
+/*  Make the peer list the members of our networks (keeping live sessions). */
+static void
+s_rebuild (s_engine_t *e)
+{
+    const uint8_t *self = vf_identity_public (e->a->identity);
+    s_peer_t **old = e->peers;
+    size_t nold = e->npeers;
+    e->peers = NULL, e->npeers = 0;
+    for (size_t n = 0; n < vf_nets_count (e->nets); n++) {
+        const vf_network_t *net = vf_nets_get (e->nets, n);
+        for (size_t m = 0; m < net->nmembers; m++) {
+            const vf_member_t *mem = &net->members[m];
+            if (memcmp (mem->key, self, VF_KEY_BYTES) == 0 || s_peer_by_key (e, mem->key))
+                continue;
+            s_peer_t *p = NULL;
+            for (size_t k = 0; k < nold && !p; k++)
+                if (old[k] && memcmp (old[k]->key, mem->key, VF_KEY_BYTES) == 0)
+                    p = old[k], old[k] = NULL;
+            if (!p && (p = calloc (1, sizeof *p))) {
+                memcpy (p->key, mem->key, VF_KEY_BYTES);
+                vf_curve_public (p->curve, p->key);
+                vf_text_encode (p->keytext, VF_TEXT_KEY, p->key);
+                p->have = calloc (VF_WIRE_IDS_MAX, VF_HASH_BYTES);
+                p->wants = calloc (VF_PEER_QUEUE_MAX, VF_HASH_BYTES);
+            }
+            if (!p || !p->have || !p->wants) {
+                s_peer_destroy (&p);
+                continue;
+            }
+            snprintf (p->name, sizeof p->name, "%s", mem->name[0] ? mem->name : p->keytext);
+            if (mem->endpoint[0] && strcmp (mem->endpoint, p->endpoint) != 0) {
+                s_undial (e, p);
+                snprintf (p->endpoint, sizeof p->endpoint, "%s", mem->endpoint);
+            }
+            p->shared = vf_nets_of (e->nets, p->key);
+            s_peer_t **more = realloc (e->peers, (e->npeers + 1) * sizeof *more);
+            if (!more) {
+                s_peer_destroy (&p);
+                continue;
+            }
+            e->peers = more;
+            e->peers[e->npeers++] = p;
+            s_dial (e, p);
+        }
+    }
+    for (size_t k = 0; k < nold; k++) {
+        if (old[k] && old[k]->dealer)
+            zpoller_remove (e->poller, old[k]->dealer);
+        s_peer_destroy (&old[k]);
+    }
+    free (old);
+}
+
+/*  ZAP: admit a CURVE key of a member that is not banned. */
+static bool
+s_zap_check (void *arg, const uint8_t curve[VF_KEY_BYTES], uint8_t member[VF_KEY_BYTES])
+{
+    s_engine_t *e = arg;
+    for (size_t k = 0; k < e->npeers; k++) {
+        s_peer_t *p = e->peers[k];
+        if (memcmp (p->curve, curve, VF_KEY_BYTES) == 0 && p->banned_until <= zclock_mono ()) {
+            memcpy (member, p->key, VF_KEY_BYTES);
+            return true;
+        }
+    }
+    return false;
+}
+
+/* ------------------------------------------------------------- sending */
+
+static void
+s_send (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m)
+{
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    vf_err_t err = { 0 };
+    if (vf_wire_encode (m, &buf, &len, &err) != 0) {
+        VF_LOG_ERROR ("peer %s: cannot encode %s: %s", p->name, vf_wire_type_name (m->type),
+                      err.msg);
+        return;
+    }
+    int rc = -1;
+    bool hello = m->type == VF_WIRE_HELLO;
+    if (p->dealer && (p->out_ok || hello)) {
+        zframe_t *body = zframe_new (buf, len);
+        rc = zframe_send (&body, p->dealer, ZFRAME_DONTWAIT);
+        zframe_destroy (&body);
+    } else if (p->route && p->in_ok) {
+        zframe_t *route = zframe_dup (p->route), *body = zframe_new (buf, len);
+        rc = zframe_send (&route, e->router, ZFRAME_MORE) == 0 ? zframe_send (&body, e->router, 0)
+                                                               : -1;
+        zframe_destroy (&route);
+        zframe_destroy (&body);
+    }
+    if (rc == 0) {
+        p->msgs_out++, p->bytes_out += len;
+        p->last_tx = zclock_mono ();
+    }
+    free (buf);
+}
+
+static void
+s_send_error (s_engine_t *e, s_peer_t *p, const char *code, const char *text)
+{
+    vf_wire_msg_t m = { .type = VF_WIRE_ERROR };
+    snprintf (m.code, sizeof m.code, "%s", code);
+    snprintf (m.text, sizeof m.text, "%s", text);
+    s_send (e, p, &m);
+}
+
+static void
+s_send_hello (s_engine_t *e, s_peer_t *p, vf_wire_type_t type)
+{
+    vf_wire_msg_t m = { .type = type, .version = VF_WIRE_VERSION, .ncaps = 1 };
+    memcpy (m.key, vf_identity_public (e->a->identity), VF_KEY_BYTES);
+    snprintf (m.name, sizeof m.name, "%s", e->a->name);
+    for (size_t k = 0; k < vf_nets_count (e->nets) && m.nnetworks < VF_WIRE_NETWORKS_MAX; k++)
+        if (p->shared & ((uint64_t) 1 << k))
+            memcpy (m.networks[m.nnetworks++], vf_nets_get (e->nets, k)->id, VF_KEY_BYTES);
+    snprintf (m.caps[0], sizeof m.caps[0], "push-1");
+    s_send (e, p, &m);
+    if (type == VF_WIRE_HELLO)
+        p->last_hello = zclock_mono ();
+}
+
+static void
+s_send_number (s_engine_t *e, s_peer_t *p, vf_wire_type_t type, uint64_t n)
+{
+    vf_wire_msg_t m = { .type = type, .number = n };
+    s_send (e, p, &m);
+}
+
+static void
+s_flush_have (s_engine_t *e, s_peer_t *p)
+{
+    if (!p->nhave || !s_connected (p))
+        return;
+    vf_wire_msg_t m = { .type = VF_WIRE_HAVE, .nids = p->nhave, .ids = p->have };
+    s_send (e, p, &m);
+    p->nhave = 0;
+}
+
+/* ------------------------------------------------------------- errors */
+
+/*  A fault of the peer: count it, remember it, ban past the limit. */
+static void s_fault (s_engine_t *e, s_peer_t *p, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
+
+static void
+s_fault (s_engine_t *e, s_peer_t *p, const char *fmt, ...)
+{
+    va_list ap;
+    va_start (ap, fmt);
+    vsnprintf (p->last_error, sizeof p->last_error, fmt, ap);
+    va_end (ap);
+    p->errors++;
+    p->bad_since_ban++;
+    VF_LOG_LIMITED ("peer-fault", VF_LOG_LEVEL_NOTICE, "peer %s: %s", p->name, p->last_error);
+    if (p->bad_since_ban < (uint64_t) e->a->ban_after)
+        return;
+    VF_LOG_WARNING ("peer %s banned for %d s after %llu bad frames or entries (last: %s)", p->name,
+                    e->a->ban_ms / 1000, (unsigned long long) p->bad_since_ban, p->last_error);
+    s_send_error (e, p, "banned", "too many bad frames or entries; try again later");
+    p->banned_until = zclock_mono () + e->a->ban_ms;
+    p->bad_since_ban = 0;
+    p->in_ok = false;
+    zframe_destroy (&p->route);
+    s_undial (e, p);
+}
+
+/* ------------------------------------------------------------ messages */
+
+static void
+s_on_hello (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m, bool via_router)
+{
+    if (m->version != VF_WIRE_VERSION) {
+        char text[128];
+        snprintf (text, sizeof text, "this node speaks wire protocol version %d, not %llu",
+                  VF_WIRE_VERSION, (unsigned long long) m->version);
+        s_send_error (e, p, "version", text);
+        s_fault (e, p, "%s", text);
+        return;
+    }
+    if (memcmp (m->key, p->key, VF_KEY_BYTES) != 0) {
+        s_fault (e, p, "%s carries another key than its connection", vf_wire_type_name (m->type));
+        return;
+    }
+    bool was = s_connected (p);
+    if (m->type == VF_WIRE_HELLO && via_router) {
+        p->in_ok = true;
+        s_send_hello (e, p, VF_WIRE_WELCOME);
+    } else if (m->type == VF_WIRE_WELCOME && !via_router)
+        p->out_ok = true;
+    else
+        return;
+    if (!was) {
+        p->since = zclock_mono ();
+        p->credit_in = e->a->credit;
+        s_send_number (e, p, VF_WIRE_CREDIT, e->a->credit);
+        VF_LOG_INFO ("peer %s (%s) connected", p->name, p->keytext);
+    }
+}
+
+/*  HAVE: ask for what we lack and did not ask anyone for lately. */
+static void
+s_on_have (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m)
+{
+    uint8_t (*want)[VF_HASH_BYTES] = calloc (m->nids ? m->nids : 1, VF_HASH_BYTES);
+    size_t n = 0;
+    int64_t now = zclock_mono ();
+    for (size_t k = 0; want && k < m->nids; k++) {
+        bool held = false;
+        char hex[2 * VF_HASH_BYTES + 1];
+        for (size_t i = 0; i < VF_HASH_BYTES; i++)
+            snprintf (hex + 2 * i, 3, "%02x", m->ids[k][i]);
+        if (vf_store_has (e->a->store, m->ids[k], &held, NULL) != 0 || held ||
+            zhashx_lookup (e->asked, hex))
+            continue;
+        zhashx_update (e->asked, hex, (void *) (intptr_t) (now + e->a->timeout_ms));
+        memcpy (want[n++], m->ids[k], VF_HASH_BYTES);
+    }
+    if (n) {
+        vf_wire_msg_t w = { .type = VF_WIRE_WANT, .nids = n, .ids = want };
+        s_send (e, p, &w);
+    }
+    free (want);
+}
+
+/*  Send what it asked for, as far as its credit goes, in frames of at
+    most VF_WIRE_FRAME_MAX bytes; only entries it may hold. */
+static void
+s_serve (s_engine_t *e, s_peer_t *p)
+{
+    vf_entry_t *held[VF_WIRE_ENTRIES_MAX];
+    size_t done = 0;
+    while (done < p->nwants && p->credit_out > 0 && s_connected (p)) {
+        vf_wire_msg_t m = { .type = VF_WIRE_ENTRIES };
+        size_t bytes = 64;
+        while (done < p->nwants && m.nentries < VF_WIRE_ENTRIES_MAX && p->credit_out > 0) {
+            vf_entry_t *en = NULL;
+            if (vf_store_get (e->a->store, p->wants[done], &en, NULL) != 0) {
+                done++;
+                continue;
+            }
+            if (!vf_nets_may_hold (e->nets, p->shared, en)) {
+                s_fault (e, p, "asked for an entry outside the networks it shares with us");
+                vf_entry_destroy (&en);
+                done++;
+                continue;
+            }
+            if (bytes + en->blob_len + 16 > VF_WIRE_FRAME_MAX) {
+                vf_entry_destroy (&en);
+                break;
+            }
+            bytes += en->blob_len + 16;
+            held[m.nentries] = en;
+            m.entries[m.nentries] = en->blob;
+            m.entry_lens[m.nentries++] = en->blob_len;
+            p->credit_out--;
+            done++;
+        }
+        if (m.nentries)
+            s_send (e, p, &m);
+        p->entries_out += m.nentries;
+        for (size_t k = 0; k < m.nentries; k++)
+            vf_entry_destroy (&held[k]);
+    }
+    memmove (p->wants, p->wants + done, (p->nwants - done) * VF_HASH_BYTES);
+    p->nwants -= done;
+}
+
+static void
+s_on_want (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m)
+{
+    for (size_t k = 0; k < m->nids; k++) {
+        if (p->nwants == VF_PEER_QUEUE_MAX) {
+            s_fault (e, p, "asked for more than %d entries at once", VF_PEER_QUEUE_MAX);
+            break;
+        }
+        memcpy (p->wants[p->nwants++], m->ids[k], VF_HASH_BYTES);
+    }
+    s_serve (e, p);
+}
+
+/*  ENTRIES: within its credit and its networks, to the verifier pool. */
+static void
+s_on_entries (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m)
+{
+    size_t n = m->nentries;
+    if (n > p->credit_in) {
+        s_fault (e, p, "sent %zu entries with credit for %llu", n,
+                 (unsigned long long) p->credit_in);
+        n = (size_t) p->credit_in;
+    }
+    p->credit_in -= n;
+    if (!n)
+        return;
+    vf_job_t *job = vf_job_new (n, 0, VF_PEER_DONE);
+    if (job) {
+        job->blobs = calloc (n, sizeof *job->blobs);
+        job->blob_lens = calloc (n, sizeof *job->blob_lens);
+    }
+    if (!job || !job->blobs || !job->blob_lens) {
+        vf_job_destroy (&job);
+        return;
+    }
+    job->has_origin = true;
+    memcpy (job->origin, p->key, VF_KEY_BYTES);
+    for (size_t k = 0; k < n; k++) {
+        vf_entry_t *en = NULL;
+        vf_err_t err = { 0 };
+        int rc = vf_entry_load (&en, m->entries[k], m->entry_lens[k], &err);
+        if (rc == 0 && !vf_nets_may_hold (e->nets, p->shared, en))
+            rc = vf_err_set (&err, VF_EPERM, "entry outside the networks this peer shares with us");
+        if (rc == 0 && (job->blobs[k] = malloc (m->entry_lens[k]))) {
+            memcpy (job->blobs[k], m->entries[k], m->entry_lens[k]);
+            job->blob_lens[k] = m->entry_lens[k];
+        } else if (rc == 0)
+            rc = VF_ENOMEM;
+        if (rc)
+            vf_job_refuse (job, k, rc, vf_err_msg (&err, rc));
+        vf_entry_destroy (&en);
+    }
+    if (zsock_send (e->verify, "p", job) != 0)
+        vf_job_destroy (&job);
+}
+
+static void
+s_handle (s_engine_t *e, s_peer_t *p, const uint8_t *frame, size_t len, bool via_router)
+{
+    vf_wire_msg_t m;
+    vf_err_t err = { 0 };
+    p->msgs_in++, p->bytes_in += len;
+    p->last_rx = zclock_mono ();
+    if (vf_wire_decode (&m, frame, len, &err) != 0) {
+        s_fault (e, p, "bad frame: %s", err.msg);
+        return;
+    }
+    bool greeting = m.type == VF_WIRE_HELLO || m.type == VF_WIRE_WELCOME || m.type == VF_WIRE_ERROR;
+    if (!greeting && !s_connected (p)) {
+        s_fault (e, p, "%s before HELLO", vf_wire_type_name (m.type));
+        return;
+    }
+    switch (m.type) {
+    case VF_WIRE_HELLO:
+    case VF_WIRE_WELCOME:
+        s_on_hello (e, p, &m, via_router);
+        break;
+    case VF_WIRE_ERROR:
+        snprintf (p->last_error, sizeof p->last_error, "it said %.64s: %.200s", m.code, m.text);
+        VF_LOG_LIMITED ("peer-error", VF_LOG_LEVEL_NOTICE, "peer %s: %s", p->name, p->last_error);
+        break;
+    case VF_WIRE_PING:
+        s_send_number (e, p, VF_WIRE_PONG, m.number);
+        break;
+    case VF_WIRE_PONG:
+        if (m.number == p->ping_nonce && p->ping_at)
+            p->rtt_ms = (int) (zclock_mono () - p->ping_at);
+        break;
+    case VF_WIRE_HAVE:
+        s_on_have (e, p, &m);
+        break;
+    case VF_WIRE_WANT:
+        s_on_want (e, p, &m);
+        break;
+    case VF_WIRE_ENTRIES:
+        s_on_entries (e, p, &m);
+        break;
+    case VF_WIRE_CREDIT:
+        p->credit_out = p->credit_out + m.number > VF_PEER_CREDIT_MAX * 10ull
+                            ? VF_PEER_CREDIT_MAX * 10ull
+                            : p->credit_out + m.number;
+        s_serve (e, p);
+        break;
+    case VF_WIRE_RECON:
+        s_fault (e, p, "reconciliation is not offered in HELLO");
+        break;
+    }
+}
+
+/* -------------------------------------------------------------- inputs */
+
+static void
+s_from_router (s_engine_t *e)
+{
+    zmsg_t *msg = zmsg_recv (e->router);
+    zframe_t *route = msg ? zmsg_pop (msg) : NULL, *body = msg ? zmsg_pop (msg) : NULL;
+    const char *user = body ? zframe_meta (body, "User-Id") : NULL;
+    s_peer_t *p = s_peer_by_text (e, user);
+    if (p && body && zmsg_size (msg) == 0 && p->banned_until <= zclock_mono ()) {
+        if (!p->route || !zframe_eq (p->route, route)) {
+            zframe_destroy (&p->route);
+            p->route = zframe_dup (route);
+        }
+        s_handle (e, p, zframe_data (body), zframe_size (body), true);
+    }
+    zframe_destroy (&route);
+    zframe_destroy (&body);
+    zmsg_destroy (&msg);
+}
+
+static void
+s_from_dealer (s_engine_t *e, s_peer_t *p)
+{
+    zframe_t *body = zframe_recv (p->dealer);
+    if (body && p->banned_until <= zclock_mono ())
+        s_handle (e, p, zframe_data (body), zframe_size (body), false);
+    zframe_destroy (&body);
+}
+
+/*  The writer stored entries: announce them to every connected peer that
+    may hold them, except the one they came from. */
+static void
+s_from_writer (s_engine_t *e)
+{
+    zmsg_t *msg = zmsg_recv (e->stored);
+    zframe_t *origin = msg ? zmsg_pop (msg) : NULL;
+    for (zframe_t *f = msg ? zmsg_first (msg) : NULL; f; f = zmsg_next (msg)) {
+        vf_entry_t *en = NULL;
+        if (vf_entry_load (&en, zframe_data (f), zframe_size (f), NULL) != 0)
+            continue;
+        for (size_t k = 0; k < e->npeers; k++) {
+            s_peer_t *p = e->peers[k];
+            if (!s_connected (p) || !vf_nets_may_hold (e->nets, p->shared, en) ||
+                (zframe_size (origin) == VF_KEY_BYTES &&
+                 memcmp (zframe_data (origin), p->key, VF_KEY_BYTES) == 0))
+                continue;
+            memcpy (p->have[p->nhave++], en->id, VF_HASH_BYTES);
+            if (p->nhave == VF_WIRE_IDS_MAX)
+                s_flush_have (e, p);
+        }
+        vf_entry_destroy (&en);
+    }
+    zframe_destroy (&origin);
+    zmsg_destroy (&msg);
+}
+
+/*  A job of a peer's entries came back from the writer: count, and grant
+    the credit it used. */
+static void
+s_job_done (s_engine_t *e)
+{
+    vf_job_t *job = NULL;
+    if (zsock_recv (e->done, "p", &job) != 0 || !job)
+        return;
+    s_peer_t *p = s_peer_by_key (e, job->origin);
+    for (size_t k = 0; p && k < job->n; k++) {
+        const vf_ingest_result_t *r = &job->results[k];
+        if (r->outcome == VF_OUTCOME_STORED)
+            p->entries_in++;
+        else if (r->outcome == VF_OUTCOME_DUPLICATE)
+            p->dups_in++;
+        else {
+            p->refused_in++;
+            s_fault (e, p, "entry refused: %s", r->reason);
+        }
+    }
+    if (p && job->status)
+        snprintf (p->last_error, sizeof p->last_error, "not stored here: %.280s", job->error);
+    if (p && s_connected (p) && p->banned_until <= zclock_mono ()) {
+        p->credit_in += job->n;
+        s_send_number (e, p, VF_WIRE_CREDIT, job->n);
+    }
+    vf_job_destroy (&job);
+}
+
+/* -------------------------------------------------------------- timers */
+
+static void
+s_tick (s_engine_t *e)
+{
+    int64_t now = zclock_mono ();
+    for (size_t k = 0; k < e->npeers; k++) {
+        s_peer_t *p = e->peers[k];
+        if (p->banned_until > now)
+            continue;
+        if (p->banned_until && !p->dealer) {
+            p->banned_until = 0;
+            s_dial (e, p);
+        }
+        if (s_connected (p) && now - p->last_rx > e->a->timeout_ms) {
+            VF_LOG_INFO ("peer %s silent for %d s: greeting it again", p->name,
+                         (int) ((now - p->last_rx) / 1000));
+            p->out_ok = p->in_ok = false;
+        }
+        if (p->dealer && !p->out_ok && now - p->last_hello >= e->a->heartbeat_ms)
+            s_send_hello (e, p, VF_WIRE_HELLO);
+        if (s_connected (p) && now - p->last_tx >= e->a->heartbeat_ms) {
+            p->ping_nonce++;
+            p->ping_at = now;
+            s_send_number (e, p, VF_WIRE_PING, p->ping_nonce);
+        }
+        s_flush_have (e, p);
+    }
+    if (now >= e->next_sweep) { /* forget asks that were never answered */
+        for (void *v = zhashx_first (e->asked); v; v = zhashx_next (e->asked))
+            if ((int64_t) (intptr_t) v < now)
+                zhashx_delete (e->asked, zhashx_cursor (e->asked));
+        e->next_sweep = now + 1000;
+    }
+    vf_log_tick ();
+}
+
+/* ---------------------------------------------------- control requests */
+
+static const char *
+s_state (const s_peer_t *p)
+{
+    if (p->banned_until > zclock_mono ())
+        return "banned";
+    if (s_connected (p))
+        return "connected";
+    return p->dealer ? "connecting" : "waiting";
+}
+
+static json_t *
+s_peer_json (s_engine_t *e, const s_peer_t *p)
+{
+    json_t *nets = json_array ();
+    for (size_t k = 0; k < vf_nets_count (e->nets); k++)
+        if (p->shared & ((uint64_t) 1 << k))
+            json_array_append_new (nets, json_string (vf_nets_get (e->nets, k)->name));
+    int64_t now = zclock_mono ();
+    json_t *j = json_pack (
+        "{s:s, s:s, s:s, s:s, s:o, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+        "key", p->keytext, "name", p->name, "endpoint", p->endpoint, "state", s_state (p),
+        "networks", nets, "rtt_ms", p->rtt_ms, "messages_in", (json_int_t) p->msgs_in,
+        "messages_out", (json_int_t) p->msgs_out, "bytes_in", (json_int_t) p->bytes_in, "bytes_out",
+        (json_int_t) p->bytes_out, "entries_in", (json_int_t) p->entries_in, "entries_out",
+        (json_int_t) p->entries_out, "duplicates_in", (json_int_t) p->dups_in, "refused_in",
+        (json_int_t) p->refused_in, "errors", (json_int_t) p->errors, "credit_out",
+        (json_int_t) p->credit_out, "wanted", (json_int_t) p->nwants);
+    json_object_set_new (j, "last_seen_s",
+                         p->last_rx ? json_integer ((now - p->last_rx) / 1000) : json_null ());
+    if (p->last_error[0])
+        json_object_set_new (j, "last_error", json_string (p->last_error));
+    return j;
+}
+
+static json_t *
+s_ctl_fail (const char *code, const char *msg)
+{
+    return json_pack ("{s:b, s:{s:s, s:s}}", "ok", 0, "error", "code", code, "message", msg);
+}
+
+static json_t *
+s_ctl_edit (s_engine_t *e, const json_t *req, const char *what)
+{
+    vf_err_t err = { 0 };
+    int rc;
+    const char *name = json_string_value (json_object_get (req, "name"));
+    if (strcmp (what, "network_add") == 0) {
+        const char *idtext = json_string_value (json_object_get (req, "id"));
+        uint8_t id[VF_KEY_BYTES];
+        rc = idtext && vf_text_decode (id, VF_TEXT_NET, idtext, &err)
+                 ? VF_EINVAL
+                 : vf_nets_add_network (e->nets, name, idtext ? id : NULL, &err);
+    } else {
+        const char *net = json_string_value (json_object_get (req, "network"));
+        const char *keytext = json_string_value (json_object_get (req, "key"));
+        const vf_network_t *n = net ? vf_nets_find (e->nets, net) : NULL;
+        uint8_t key[VF_KEY_BYTES];
+        if (!n)
+            rc = vf_err_set (&err, VF_ENOTFOUND, "this node is in no network '%s'", net ? net : "");
+        else if (!keytext || vf_text_decode (key, VF_TEXT_KEY, keytext, &err))
+            rc = keytext ? VF_EINVAL : vf_err_set (&err, VF_EINVAL, "'key' (vfk_...) is required");
+        else
+            rc = vf_nets_add_member (e->nets, n->id, key, name,
+                                     json_string_value (json_object_get (req, "endpoint")), &err);
+    }
+    if (rc == 0)
+        rc = vf_nets_save (e->nets, &err);
+    if (rc)
+        return s_ctl_fail (rc == VF_EIO ? "internal" : "bad_request", vf_err_msg (&err, rc));
+    s_rebuild (e);
+    return json_pack ("{s:b, s:o}", "ok", 1, "result", vf_nets_json (e->nets));
+}
+
+static json_t *
+s_ctl_answer (s_engine_t *e, const json_t *req)
+{
+    const char *what = json_string_value (json_object_get (req, "request"));
+    if (!what)
+        return s_ctl_fail ("bad_request", "'request' is required");
+    if (strcmp (what, "networks") == 0)
+        return json_pack ("{s:b, s:o}", "ok", 1, "result", vf_nets_json (e->nets));
+    if (strcmp (what, "network_add") == 0 || strcmp (what, "peer_add") == 0)
+        return s_ctl_edit (e, req, what);
+    if (strcmp (what, "peers") == 0) {
+        json_t *list = json_array ();
+        for (size_t k = 0; k < e->npeers; k++)
+            json_array_append_new (list, s_peer_json (e, e->peers[k]));
+        return json_pack ("{s:b, s:{s:o, s:I, s:I}}", "ok", 1, "result", "peers", list,
+                          "handshakes_admitted", (json_int_t) vf_zap_admitted (e->zap),
+                          "handshakes_refused", (json_int_t) vf_zap_refused (e->zap));
+    }
+    if (strcmp (what, "peer") == 0) {
+        s_peer_t *p = s_peer_by_text (e, json_string_value (json_object_get (req, "key")));
+        if (!p)
+            return s_ctl_fail ("not_found", "no member of our networks has that key (vfk_...)");
+        return json_pack ("{s:b, s:{s:o}}", "ok", 1, "result", "peer", s_peer_json (e, p));
+    }
+    return s_ctl_fail ("unknown_request", "not a peer request");
+}
+
+static void
+s_ctl (s_engine_t *e)
+{
+    char *text = zstr_recv (e->ctl);
+    json_t *req = text ? json_loads (text, 0, NULL) : NULL;
+    json_t *reply = req ? s_ctl_answer (e, req) : s_ctl_fail ("bad_request", "not JSON");
+    char *out = json_dumps (reply, JSON_COMPACT);
+    zstr_send (e->ctl, out ? out : "{\"ok\":false}");
+    free (out);
+    json_decref (reply);
+    json_decref (req);
+    zstr_free (&text);
+}
+
+/* ---------------------------------------------------------------- main */
+
+static int
+s_start (s_engine_t *e)
+{
+    vf_err_t err = { 0 };
+    if (vf_nets_load (&e->nets, e->a->dir, &err) != 0) {
+        VF_LOG_ERROR ("%s", err.msg);
+        return -1;
+    }
+    e->zap = vf_zap_new (s_zap_check, e);
+    e->router = zsock_new (ZMQ_ROUTER);
+    e->stored = zsock_new_sub (">" VF_WRITER_STORED, "");
+    e->verify = zsock_new (ZMQ_PUSH);
+    e->done = zsock_new_pull ("@" VF_PEER_DONE);
+    e->ctl = zsock_new_rep ("@" VF_PEER_CTL);
+    e->asked = zhashx_new ();
+    if (!e->zap || !e->router || !e->stored || !e->verify || !e->done || !e->ctl || !e->asked)
+        return -1;
+    zhashx_set_destructor (e->asked, NULL);
+    zhashx_set_duplicator (e->asked, NULL);
+    zsock_set_curve_server (e->router, 1);
+    zsock_set_curve_secretkey_bin (e->router, vf_identity_curve_secret (e->a->identity));
+    zsock_set_curve_publickey_bin (e->router, vf_identity_curve_public (e->a->identity));
+    zsock_set_zap_domain (e->router, "vfnode");
+    zsock_set_maxmsgsize (e->router, VF_WIRE_FRAME_MAX);
+    zsock_set_sndhwm (e->router, 1000);
+    zsock_set_linger (e->router, 0);
+    if (e->a->bind[0] && zsock_bind (e->router, "%s", e->a->bind) < 0) {
+        VF_LOG_ERROR ("cannot listen for peers on %s: %s", e->a->bind, zmq_strerror (zmq_errno ()));
+        return -1;
+    }
+    if (vf_verifier_connect (e->verify, e->a->verifiers) != 0)
+        return -1;
+    e->poller = zpoller_new (vf_zap_socket (e->zap), e->router, e->stored, e->done, e->ctl, NULL);
+    if (!e->poller)
+        return -1;
+    s_rebuild (e);
+    return 0;
+}
+
+static void
+s_stop (s_engine_t *e)
+{
+    for (size_t k = 0; k < e->npeers; k++)
+        s_peer_destroy (&e->peers[k]);
+    free (e->peers);
+    zpoller_destroy (&e->poller);
+    zsock_destroy (&e->router);
+    zsock_destroy (&e->stored);
+    zsock_destroy (&e->verify);
+    zsock_destroy (&e->done);
+    zsock_destroy (&e->ctl);
+    zhashx_destroy (&e->asked);
+    vf_zap_destroy (&e->zap);
+    vf_nets_destroy (&e->nets);
+}
+
+void
+vf_peer_actor (zsock_t *pipe, void *args)
+{
+    s_engine_t e = { .a = args };
+    if (s_start (&e) != 0) {
+        zsock_signal (pipe, 1);
+        s_stop (&e);
+        return;
+    }
+    zpoller_add (e.poller, pipe);
+    zsock_signal (pipe, 0);
+    int64_t next_tick = 0;
+    for (;;) {
+        zsock_t *which = zpoller_wait (e.poller, 100);
+        if (which == pipe) {
+            char *cmd = zstr_recv (pipe);
+            bool term = !cmd || streq (cmd, "$TERM");
+            zstr_free (&cmd);
+            if (term)
+                break;
+        } else if (which == vf_zap_socket (e.zap))
+            vf_zap_handle (e.zap);
+        else if (which == e.router)
+            s_from_router (&e);
+        else if (which == e.stored)
+            s_from_writer (&e);
+        else if (which == e.done)
+            s_job_done (&e);
+        else if (which == e.ctl)
+            s_ctl (&e);
+        else if (which) {
+            for (size_t k = 0; k < e.npeers; k++)
+                if (e.peers[k]->dealer == which)
+                    s_from_dealer (&e, e.peers[k]);
+        } else if (zpoller_terminated (e.poller))
+            break;
+        if (zclock_mono () >= next_tick) {
+            s_tick (&e);
+            next_tick = zclock_mono () + 50;
+        }
+    }
+    s_stop (&e);
+}
