@@ -155,31 +155,39 @@
 
 /* ---- Set reconciliation (protocol/vf_recon, docs/RECON.md) ---- */
 
-/*  Largest reconciliation message, in bytes. 256 KiB holds 8191 ids or
-    ~9000 fingerprint ranges: a few milliseconds on a LAN and well under a
-    second on a slow link, so a frame stays comparable to a round trip
-    while catching up on a million missing ids takes ~128 rounds instead
-    of ~512 with 64 KiB; it is also the most one peer's message can make
-    us hold. VF_RECON_FRAME_MIN leaves room for a full split reply of the
-    largest branch and id threshold, so every round makes progress. */
+/*  Largest reconciliation message, in bytes. 256 KiB holds 8,000 ids or
+    9,000 fingerprints: 2 ms on a 1 Gbit/s LAN, 200 ms at 10 Mbit/s, so a
+    frame costs about one round trip while a side that lacks a million
+    entries learns their ids in ~128 rounds (~512 with 64 KiB). It is also
+    the most a peer's message makes us hold. A node may send smaller
+    frames, down to VF_RECON_FRAME_MIN: room for a split into
+    VF_RECON_BRANCH_MAX fingerprints (4.6 KiB) next to the deferred rest. */
 #define VF_RECON_FRAME_MAX (256u * 1024)
 #define VF_RECON_FRAME_MIN (16u * 1024)
 
-/*  Most ranges in one message: bounds the array the decoder allocates
-    (~100 bytes a range) below 1 MiB, and an answer that replaces every
-    unfinished range by a fingerprint still fits VF_RECON_FRAME_MAX. */
+/*  Most ranges in one message: the decoder's array of them stays under
+    1 MiB (112 bytes a range), and the ranges of a full frame fit. */
 #define VF_RECON_RANGES_MAX 8192
 
-/*  Most of our own items read at once to answer a list of ids; a range
-    holding more is split instead. 8192 items are 320 KiB. */
+/*  Most of our own items read at once to answer a list of ids or to test
+    "all but one" (320 KiB); a range holding more is split instead. */
 #define VF_RECON_LOAD_MAX 8192
 
-/*  Sub-ranges per split and the id-list threshold (a range of at most this
-    many items is sent as ids). Chosen by measurement (docs/RECON.md,
-    tests/test_recon.c): see there for the figures. */
+/*  Items one reply may read from the store or hash: 32 of the largest
+    reads, tens of milliseconds however many ranges a hostile message asks
+    about. Ranges beyond it are answered in the next round. */
+#define VF_RECON_WORK_MAX (32u * 8192)
+
+/*  Sub-ranges per split, and the id-list threshold: a range holding at
+    most that many items is sent as its ids. Measured on 100k and 1M items
+    (docs/RECON.md): 16 ranges settle 100 scattered differences in 4 round
+    trips at ~225 bytes each; 8 saves ~20% of bytes for one more round
+    trip, 32 costs 35% more. A one-id list costs about a fingerprint and
+    settles its range at once; longer lists lose to the fingerprint and
+    the "all but one" test. */
 #define VF_RECON_BRANCH_DEFAULT 16
 #define VF_RECON_BRANCH_MAX 64
-#define VF_RECON_IDS_DEFAULT 16
+#define VF_RECON_IDS_DEFAULT 1
 #define VF_RECON_IDS_LIMIT 64
 
 #endif
