@@ -557,7 +557,9 @@ s_peer_request (s_call_t *c)
     zpoller_t *poller = zpoller_new (ctl, NULL);
     zmsg_t *answer = poller && zpoller_wait (poller, 5000) == ctl ? zmsg_recv (ctl) : NULL;
     zpoller_destroy (&poller);
-    char *body = answer ? zmsg_popstr (answer), zmsg_popstr (answer) : NULL;
+    char *delimiter = answer ? zmsg_popstr (answer) : NULL; /* REP's empty frame */
+    char *body = answer ? zmsg_popstr (answer) : NULL;
+    zstr_free (&delimiter);
     zmsg_destroy (&answer);
     json_t *reply = body ? json_loads (body, 0, NULL) : NULL;
     zstr_free (&body);

@@ -607,8 +607,16 @@ s_tick (s_engine_t *e)
                          (int) ((now - p->last_rx) / 1000));
             p->out_ok = p->in_ok = false;
         }
-        if (p->dealer && !p->out_ok && now - p->last_hello >= e->a->heartbeat_ms)
+        if (p->dealer && !p->out_ok && now - p->last_hello >= e->a->heartbeat_ms) {
+            /*  unanswered for a heartbeat: dial again on a fresh connection
+                (a refused handshake is not retried by ZeroMQ itself, and we
+                may have become a member since) */
+            if (p->last_hello) {
+                s_undial (e, p);
+                s_dial (e, p);
+            }
             s_send_hello (e, p, VF_WIRE_HELLO);
+        }
         if (s_connected (p) && now - p->last_tx >= e->a->heartbeat_ms) {
             p->ping_nonce++;
             p->ping_at = now;

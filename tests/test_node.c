@@ -22,6 +22,8 @@
 
 static char s_bin[1100];
 static char s_dir[256];
+static pid_t s_started[16]; /* killed at teardown, even after a failure */
+static int s_nstarted;
 
 static int
 s_setup (void **state)
@@ -42,6 +44,9 @@ s_setup (void **state)
 static int
 s_teardown (void **state)
 {
+    for (int k = 0; k < s_nstarted; k++)
+        if (s_started[k] > 0 && kill (s_started[k], SIGKILL) == 0)
+            waitpid (s_started[k], NULL, 0);
     char cmd[300];
     snprintf (cmd, sizeof cmd, "rm -rf '%s'", s_dir);
     return system (cmd);
@@ -113,10 +118,14 @@ s_start (const char *dir)
         snprintf (path, sizeof path, "%s/vfnode", s_bin);
         snprintf (log, sizeof log, "%s/vfnode.log", dir);
         int fd = open (log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+        int null = open ("/dev/null", O_WRONLY);
+        dup2 (null, 1); /* never hold the test's output open */
         dup2 (fd, 2);
         execl (path, path, "-d", dir, (char *) NULL);
         _exit (127);
     }
+    if (s_nstarted < 16)
+        s_started[s_nstarted++] = pid;
     for (int k = 0; k < 200; k++) {
         char sock[1200];
         struct stat st;
@@ -141,6 +150,9 @@ s_stop (pid_t pid)
     kill (pid, SIGTERM);
     int status = 0;
     waitpid (pid, &status, 0);
+    for (int k = 0; k < s_nstarted; k++)
+        if (s_started[k] == pid)
+            s_started[k] = 0;
     return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
 }
 
@@ -432,6 +444,163 @@ test_back_pressure_slows_and_sighup_reloads (void **state)
     assert_int_equal (s_stop (pid), 0);
 }
 
+/*  A node listening for peers on 127.0.0.1:port. */
+static void
+s_init_listening (const char *dir, int port)
+{
+    s_init (dir);
+    char bind[64];
+    snprintf (bind, sizeof bind, "bind = \"tcp://127.0.0.1:%d\"", port);
+    s_config_edit (dir, "bind = \"\"", bind);
+    s_config_edit (dir, "heartbeat = 5s", "heartbeat = 500ms");
+    s_config_edit (dir, "timeout = 15s", "timeout = 3s");
+}
+
+static char *
+s_key_of (const char *dir)
+{
+    json_t *r = s_request (dir, "{\"request\": \"status\"}");
+    char *key = strdup (
+        json_string_value (json_object_get (json_object_get (s_result (r), "node"), "key")));
+    json_decref (r);
+    return key;
+}
+
+static void
+s_call_ok (const char *dir, const char *fmt, ...)
+{
+    char text[2048];
+    va_list ap;
+    va_start (ap, fmt);
+    vsnprintf (text, sizeof text, fmt, ap);
+    va_end (ap);
+    json_t *r = s_request (dir, text);
+    s_result (r);
+    json_decref (r);
+}
+
+/*  Publish one Process with audience (JSON text: "public" or a list). */
+static void
+s_publish_process (const char *dir, const char *iri, const char *audience)
+{
+    s_call_ok (dir,
+               "{\"request\": \"publish\", \"audience\": %s, \"document\": {\"@type\": "
+               "\"Process\", \"@id\": \"%s\"}}",
+               audience, iri);
+}
+
+/*  Does the node hold a record with this IRI? */
+static bool
+s_holds (const char *dir, const char *iri)
+{
+    char req[512];
+    snprintf (req, sizeof req, "{\"request\": \"query\", \"class\": \"Process\", \"limit\": 1000}");
+    json_t *r = s_request (dir, req);
+    bool found = false;
+    size_t k;
+    const json_t *e;
+    json_array_foreach (json_object_get (s_result (r), "entries"), k, e)
+        found = found || strcmp (json_string_value (json_object_get (e, "@id")), iri) == 0;
+    json_decref (r);
+    return found;
+}
+
+static bool
+s_wait_holds (const char *dir, const char *iri)
+{
+    for (int k = 0; k < 100; k++) {
+        if (s_holds (dir, iri))
+            return true;
+        zclock_sleep (50);
+    }
+    return false;
+}
+
+static int64_t
+s_peers_counter (const char *dir, const char *name)
+{
+    json_t *r = s_request (dir, "{\"request\": \"peers\"}");
+    int64_t n = json_integer_value (json_object_get (s_result (r), name));
+    json_decref (r);
+    return n;
+}
+
+/*  A -- B -- C, where A and B share network n1, B and C network n2 (B is a
+    bridge). Entries travel hop by hop, but only where their audience lets
+    them: an n1-only entry never reaches C. */
+static void
+test_entries_travel_within_their_audience (void **state)
+{
+    char a[300], b[300], c[300];
+    snprintf (a, sizeof a, "%s/ra", s_dir);
+    snprintf (b, sizeof b, "%s/rb", s_dir);
+    snprintf (c, sizeof c, "%s/rc", s_dir);
+    s_init_listening (a, 17101);
+    s_init_listening (b, 17102);
+    s_init_listening (c, 17103);
+    pid_t pa = s_start (a), pb = s_start (b), pc = s_start (c);
+    char *ka = s_key_of (a), *kb = s_key_of (b), *kc = s_key_of (c);
+    s_call_ok (a, "{\"request\": \"network_add\", \"name\": \"n1\"}");
+    s_call_ok (b, "{\"request\": \"network_add\", \"name\": \"n2\"}");
+    json_t *r = s_request (a, "{\"request\": \"networks\"}");
+    char *n1 = strdup (json_string_value (
+        json_object_get (json_array_get (json_object_get (s_result (r), "networks"), 0), "id")));
+    json_decref (r);
+    r = s_request (b, "{\"request\": \"networks\"}");
+    char *n2 = strdup (json_string_value (
+        json_object_get (json_array_get (json_object_get (s_result (r), "networks"), 0), "id")));
+    json_decref (r);
+    s_call_ok (b, "{\"request\": \"network_add\", \"name\": \"n1\", \"id\": \"%s\"}", n1);
+    s_call_ok (c, "{\"request\": \"network_add\", \"name\": \"n2\", \"id\": \"%s\"}", n2);
+    s_call_ok (a,
+               "{\"request\": \"peer_add\", \"network\": \"n1\", \"key\": \"%s\", \"endpoint\": "
+               "\"tcp://127.0.0.1:17102\"}",
+               kb);
+    s_call_ok (b, "{\"request\": \"peer_add\", \"network\": \"n1\", \"key\": \"%s\"}", ka);
+    s_call_ok (b,
+               "{\"request\": \"peer_add\", \"network\": \"n2\", \"key\": \"%s\", \"endpoint\": "
+               "\"tcp://127.0.0.1:17103\"}",
+               kc);
+    s_call_ok (c, "{\"request\": \"peer_add\", \"network\": \"n2\", \"key\": \"%s\"}", kb);
+    zclock_sleep (1500); /* handshakes */
+
+    char aud1[128], aud12[256];
+    snprintf (aud1, sizeof aud1, "[\"%s\"]", n1);
+    snprintf (aud12, sizeof aud12, "[\"%s\", \"%s\"]", n1, n2);
+    s_publish_process (a, "urn:t:n1-only", aud1);
+    s_publish_process (a, "urn:t:public", "\"public\"");
+    s_publish_process (a, "urn:t:both", aud12);
+    assert_true (s_wait_holds (b, "urn:t:n1-only"));
+    assert_true (s_wait_holds (c, "urn:t:public")); /* two hops */
+    assert_true (s_wait_holds (c, "urn:t:both"));   /* across the bridge */
+    zclock_sleep (500);
+    assert_false (s_holds (c, "urn:t:n1-only")); /* never outside its audience */
+
+    /* a node that is in none of B's networks is refused at the handshake */
+    char d[300];
+    snprintf (d, sizeof d, "%s/rd", s_dir);
+    s_init_listening (d, 17104);
+    pid_t pd = s_start (d);
+    int64_t refused = s_peers_counter (b, "handshakes_refused");
+    s_call_ok (d, "{\"request\": \"network_add\", \"name\": \"n2\", \"id\": \"%s\"}", n2);
+    s_call_ok (d,
+               "{\"request\": \"peer_add\", \"network\": \"n2\", \"key\": \"%s\", \"endpoint\": "
+               "\"tcp://127.0.0.1:17102\"}",
+               kb);
+    zclock_sleep (1500);
+    assert_true (s_peers_counter (b, "handshakes_refused") > refused);
+    assert_false (s_holds (d, "urn:t:public"));
+    assert_int_equal (s_stop (pd), 0);
+    assert_int_equal (s_stop (pa), 0);
+    assert_int_equal (s_stop (pb), 0);
+    assert_int_equal (s_stop (pc), 0);
+    free (ka);
+    free (kb);
+    free (kc);
+    free (n1);
+    free (n2);
+}
+
 int
 main (void)
 {
@@ -441,6 +610,7 @@ main (void)
         cmocka_unit_test (test_a_second_node_on_the_directory_is_refused),
         cmocka_unit_test (test_sigterm_during_a_burst_loses_nothing_answered),
         cmocka_unit_test (test_back_pressure_slows_and_sighup_reloads),
+        cmocka_unit_test (test_entries_travel_within_their_audience),
     };
     return cmocka_run_group_tests (tests, s_setup, s_teardown);
 }
