@@ -149,6 +149,15 @@
 #define VF_PEER_BAN_DEFAULT_MS 600000
 #define VF_PEER_BAN_MIN_MS 1000
 #define VF_PEER_BAN_MAX_MS 604800000
+/*  Reconcile with every connected peer this often (and at connect): it
+    finds what push missed (a node that was away, a lost announcement). A
+    reconciliation of n differences takes a handful of rounds; more than
+    VF_PEER_RECON_ROUNDS_MAX messages in one period is a peer that never
+    ends it. */
+#define VF_PEER_RECONCILE_DEFAULT_MS 60000
+#define VF_PEER_RECONCILE_MIN_MS 1000
+#define VF_PEER_RECONCILE_MAX_MS 86400000
+#define VF_PEER_RECON_ROUNDS_MAX 256
 /*  Ids announced or asked for but not yet answered, per peer: beyond this
     the oldest are dropped (reconciliation finds them again). */
 #define VF_PEER_QUEUE_MAX 4096

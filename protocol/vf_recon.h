@@ -121,8 +121,8 @@ typedef struct {
         write the inner bounds, strictly increasing and strictly inside
         (lo, hi), into bounds (room for k-1) and their number into *nbounds.
         Sub-ranges should hold similar numbers of items; empty ones are
-        allowed. If the split separates no items, the engine splits by
-        count instead. */
+        allowed. If a part holds more than 2c/k of the c items, the engine
+        splits by count instead (with nth_bound). */
     int (*split) (void *ctx, const vf_recon_bound_t *lo, const vf_recon_bound_t *hi, size_t k,
                   vf_recon_bound_t *bounds, size_t *nbounds);
 } vf_recon_source_t;

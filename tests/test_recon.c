@@ -380,6 +380,17 @@ test_matches_the_reference_on_random_sets (void **state)
         s_check (a, b, &s);
         cases++;
         extra_rounds += s_round_trips (&s);
+        /* docs/RECON.md "Rounds": the depth of the splits, plus a round
+           trip for each frame the exchange filled */
+        size_t half = (p ? p->branch : VF_RECON_BRANCH_DEFAULT) / 2, depth = 2;
+        size_t frame = p ? p->frame_max : VF_RECON_FRAME_MAX;
+        for (size_t m = 1; m < common + a_only; m *= half)
+            depth++;
+        for (size_t m = 1; m < common + b_only; m *= half)
+            depth++;
+        size_t bound = depth + s_total (&s) / frame;
+        if (s_round_trips (&s) > bound)
+            fail_msg ("%zu round trips, more than %zu", s_round_trips (&s), bound);
         s_sync_clear (&s);
         vf_recon_mem_destroy (&a);
         vf_recon_mem_destroy (&b);
@@ -426,8 +437,8 @@ test_peers_with_different_parameters (void **state)
     printf ("  %d exchanges between unlike peers; %zu ids listed twice\n", rounds, dups);
 }
 
-/*  A source that splits like the store: along fixed time buckets, which
-    may be empty or hold everything. */
+/*  A source that splits like the store: on the edges of fixed time
+    buckets, so parts may be empty or uneven. */
 typedef struct {
     vf_recon_source_t inner;
     uint64_t bucket;
@@ -457,21 +468,29 @@ s_bucket_nth (void *ctx, const vf_recon_bound_t *lo, const vf_recon_bound_t *hi,
     return s->inner.nth_bound (s->inner.ctx, lo, hi, index, out);
 }
 
+/*  Bounds on bucket edges: the count-based bounds moved up to the next
+    edge, as a store with sums per time bucket would choose them. */
 static int
 s_bucket_split (void *ctx, const vf_recon_bound_t *lo, const vf_recon_bound_t *hi, size_t k,
                 vf_recon_bound_t *bounds, size_t *nbounds)
 {
     s_buckets_t *s = ctx;
+    uint64_t count = 0;
+    uint8_t fp[16];
+    int rc = s->inner.fingerprint (s->inner.ctx, lo, hi, &count, fp);
     *nbounds = 0;
-    uint64_t t = (lo->time / s->bucket + 1) * s->bucket;
-    while (*nbounds < k - 1 && t > lo->time) {
-        vf_recon_bound_t b = { t, 0, { 0 } };
-        if (vf_recon_bound_cmp (&b, hi) >= 0)
-            break;
-        bounds[(*nbounds)++] = b;
-        t += s->bucket;
+    for (size_t p = 1; p < k && rc == 0; p++) {
+        uint64_t at = count * p / k;
+        vf_recon_bound_t b;
+        if (at == 0 || (rc = s->inner.nth_bound (s->inner.ctx, lo, hi, at, &b)))
+            continue;
+        b.time = (b.time + s->bucket - 1) / s->bucket * s->bucket;
+        b.prefix_len = 0;
+        if (vf_recon_bound_cmp (&b, lo) > 0 && vf_recon_bound_cmp (&b, hi) < 0 &&
+            (*nbounds == 0 || vf_recon_bound_cmp (&b, &bounds[*nbounds - 1]) > 0))
+            bounds[(*nbounds)++] = b;
     }
-    return 0;
+    return rc;
 }
 
 static void
@@ -485,7 +504,8 @@ test_store_like_splits_reach_the_same_result (void **state)
     s_sets_t d = { items, common, a_only, b_only };
     vf_recon_mem_t *a = NULL, *b = NULL;
     s_build (&d, &a, &b);
-    /* buckets of a day (many per split), of a year (one split holds all) */
+    /* buckets of a day, a year (nothing to split: the engine splits by
+       count), a second */
     uint64_t buckets[] = { 24ull * 3600 * 1000, YEAR, 1000 };
     for (int k = 0; k < 3; k++) {
         s_buckets_t ba = { vf_recon_mem_source (a), buckets[k] };
