@@ -72,6 +72,9 @@ static const vf_config_option_t s_options[] = {
            "Entries a peer may send before it must wait for more credit (flow control)."),
     S_INT ("peer/ban_after", VF_PEER_BAN_AFTER_DEFAULT, 1, VF_PEER_BAN_AFTER_MAX,
            "Bad frames or entries from one peer before it is banned."),
+    S_DURATION ("peer/reconcile", VF_PEER_RECONCILE_DEFAULT_MS, VF_PEER_RECONCILE_MIN_MS,
+                VF_PEER_RECONCILE_MAX_MS,
+                "How often the node reconciles its entries with each connected peer."),
     S_DURATION ("peer/ban_for", VF_PEER_BAN_DEFAULT_MS, VF_PEER_BAN_MIN_MS, VF_PEER_BAN_MAX_MS,
                 "How long a banned peer is refused."),
 };

@@ -5,6 +5,7 @@
 #include "vf_limits.h"
 #include "vf_log.h"
 #include "vf_net.h"
+#include "vf_recon_store.h"
 #include "vf_text.h"
 #include "vf_verifier.h"
 #include "vf_wire.h"
@@ -32,6 +33,10 @@ typedef struct {
     size_t nhave;
     uint8_t (*wants)[VF_HASH_BYTES]; /* it asked for, waiting for credit */
     size_t nwants;
+    int64_t next_recon;              /* when to reconcile with it next */
+    uint64_t recon_rounds;           /* RECON messages since the last start */
+    uint64_t recons;                 /* reconciliations started */
+    uint64_t recon_need, recon_have; /* ids the last ones found */
     uint64_t msgs_in, msgs_out, bytes_in, bytes_out;
     uint64_t entries_in, entries_out, dups_in, refused_in, errors, bad_since_ban;
     char last_error[VF_ERR_MSG_MAX];
@@ -235,13 +240,14 @@ s_send_error (s_engine_t *e, s_peer_t *p, const char *code, const char *text)
 static void
 s_send_hello (s_engine_t *e, s_peer_t *p, vf_wire_type_t type)
 {
-    vf_wire_msg_t m = { .type = type, .version = VF_WIRE_VERSION, .ncaps = 1 };
+    vf_wire_msg_t m = { .type = type, .version = VF_WIRE_VERSION, .ncaps = 2 };
     memcpy (m.key, vf_identity_public (e->a->identity), VF_KEY_BYTES);
     snprintf (m.name, sizeof m.name, "%s", e->a->name);
     for (size_t k = 0; k < vf_nets_count (e->nets) && m.nnetworks < VF_WIRE_NETWORKS_MAX; k++)
         if (p->shared & ((uint64_t) 1 << k))
             memcpy (m.networks[m.nnetworks++], vf_nets_get (e->nets, k)->id, VF_KEY_BYTES);
     snprintf (m.caps[0], sizeof m.caps[0], "push-1");
+    snprintf (m.caps[1], sizeof m.caps[1], "recon-1");
     s_send (e, p, &m);
     if (type == VF_WIRE_HELLO)
         p->last_hello = zclock_mono ();
@@ -292,6 +298,8 @@ s_fault (s_engine_t *e, s_peer_t *p, const char *fmt, ...)
     s_undial (e, p);
 }
 
+static void s_reconcile (s_engine_t *e, s_peer_t *p);
+
 /* ------------------------------------------------------------ messages */
 
 static void
@@ -323,6 +331,10 @@ s_on_hello (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m, bool via_router)
         s_send_number (e, p, VF_WIRE_CREDIT, e->a->credit);
         VF_LOG_INFO ("peer %s (%s) connected", p->name, p->keytext);
     }
+    if (m->type == VF_WIRE_WELCOME && !via_router)
+        s_reconcile (e, p); /* we dialled: we start catching up */
+    else if (!was)
+        p->next_recon = zclock_mono () + e->a->reconcile_ms;
 }
 
 /*  HAVE: ask for what we lack and did not ask anyone for lately. */
@@ -449,6 +461,125 @@ s_on_entries (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m)
         vf_job_destroy (&job);
 }
 
+/* ------------------------------------------------------ reconciliation */
+
+static const uint8_t s_public_net[VF_KEY_BYTES] = { 0 };
+
+/*  May we reconcile network net with p? Public, or a network we share. */
+static bool
+s_shares (s_engine_t *e, const s_peer_t *p, const uint8_t net[VF_KEY_BYTES])
+{
+    if (memcmp (net, s_public_net, VF_KEY_BYTES) == 0)
+        return true;
+    for (size_t k = 0; k < vf_nets_count (e->nets); k++)
+        if ((p->shared & ((uint64_t) 1 << k)) &&
+            memcmp (vf_nets_get (e->nets, k)->id, net, VF_KEY_BYTES) == 0)
+            return true;
+    return false;
+}
+
+static void
+s_send_recon (s_engine_t *e, s_peer_t *p, const uint8_t net[VF_KEY_BYTES], const uint8_t *payload,
+              size_t len)
+{
+    vf_wire_msg_t m = { .type = VF_WIRE_RECON, .payload = payload, .payload_len = len };
+    memcpy (m.network, net, VF_KEY_BYTES);
+    s_send (e, p, &m);
+}
+
+/*  Start reconciling every network we share with p, and the public entries. */
+static void
+s_reconcile (s_engine_t *e, s_peer_t *p)
+{
+    p->next_recon = zclock_mono () + e->a->reconcile_ms;
+    p->recon_rounds = 0;
+    p->recons++;
+    for (size_t k = 0; k <= vf_nets_count (e->nets); k++) {
+        const uint8_t *net =
+            k < vf_nets_count (e->nets) ? vf_nets_get (e->nets, k)->id : s_public_net;
+        if (k < vf_nets_count (e->nets) && !(p->shared & ((uint64_t) 1 << k)))
+            continue;
+        vf_store_recon_t *src = NULL;
+        uint8_t *msg = NULL;
+        size_t len = 0;
+        vf_err_t err = { 0 };
+        int rc = vf_store_recon_open (e->a->store, net, &src, &err);
+        vf_recon_source_t s = src ? vf_store_recon_source (src) : (vf_recon_source_t){ 0 };
+        if (rc == 0)
+            rc = vf_recon_initiate (&s, NULL, &msg, &len, &err);
+        if (rc == 0)
+            s_send_recon (e, p, net, msg, len);
+        else
+            VF_LOG_ERROR ("peer %s: cannot start reconciling: %s", p->name, vf_err_msg (&err, rc));
+        free (msg);
+        vf_store_recon_close (&src);
+    }
+}
+
+/*  Ask for what we lack (WANT), announce what it lacks (HAVE). */
+static void
+s_recon_results (s_engine_t *e, s_peer_t *p, const vf_recon_ids_t *have, const vf_recon_ids_t *need)
+{
+    p->recon_need += need->n;
+    p->recon_have += have->n;
+    int64_t now = zclock_mono ();
+    for (size_t k = 0; k < need->n; k += VF_WIRE_IDS_MAX) {
+        size_t n = need->n - k < VF_WIRE_IDS_MAX ? need->n - k : VF_WIRE_IDS_MAX;
+        for (size_t i = k; i < k + n; i++) {
+            char hex[2 * VF_HASH_BYTES + 1];
+            for (size_t b = 0; b < VF_HASH_BYTES; b++)
+                snprintf (hex + 2 * b, 3, "%02x", need->ids[i][b]);
+            zhashx_update (e->asked, hex, (void *) (intptr_t) (now + e->a->timeout_ms));
+        }
+        vf_wire_msg_t w = { .type = VF_WIRE_WANT, .nids = n, .ids = need->ids + k };
+        s_send (e, p, &w);
+    }
+    for (size_t k = 0; k < have->n; k++) {
+        memcpy (p->have[p->nhave++], have->ids[k], VF_HASH_BYTES);
+        if (p->nhave == VF_WIRE_IDS_MAX)
+            s_flush_have (e, p);
+    }
+}
+
+static void
+s_on_recon (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m)
+{
+    if (!s_shares (e, p, m->network)) {
+        s_fault (e, p, "reconciliation of a network it does not share with us");
+        return;
+    }
+    if (++p->recon_rounds > VF_PEER_RECON_ROUNDS_MAX) {
+        if (p->recon_rounds == VF_PEER_RECON_ROUNDS_MAX + 1)
+            s_fault (e, p, "a reconciliation of more than %d rounds", VF_PEER_RECON_ROUNDS_MAX);
+        return;
+    }
+    vf_store_recon_t *src = NULL;
+    vf_recon_ids_t have = { 0 }, need = { 0 };
+    uint8_t *out = NULL;
+    size_t outlen = 0;
+    bool done = false;
+    vf_err_t err = { 0 };
+    int rc = vf_store_recon_open (e->a->store, m->network, &src, &err);
+    if (rc == 0) {
+        vf_recon_source_t s = vf_store_recon_source (src);
+        rc = vf_recon_respond (&s, NULL, m->payload, m->payload_len, &out, &outlen, &have, &need,
+                               &done, &err);
+    }
+    vf_store_recon_close (&src);
+    if (rc == VF_EPARSE || rc == VF_ENONCANON || rc == VF_ETOOBIG)
+        s_fault (e, p, "bad reconciliation message: %s", err.msg);
+    else if (rc)
+        VF_LOG_ERROR ("peer %s: reconciliation: %s", p->name, vf_err_msg (&err, rc));
+    else {
+        if (out)
+            s_send_recon (e, p, m->network, out, outlen);
+        s_recon_results (e, p, &have, &need);
+    }
+    free (out);
+    vf_recon_ids_clear (&have);
+    vf_recon_ids_clear (&need);
+}
+
 static void
 s_handle (s_engine_t *e, s_peer_t *p, const uint8_t *frame, size_t len, bool via_router)
 {
@@ -497,7 +628,7 @@ s_handle (s_engine_t *e, s_peer_t *p, const uint8_t *frame, size_t len, bool via
         s_serve (e, p);
         break;
     case VF_WIRE_RECON:
-        s_fault (e, p, "reconciliation is not offered in HELLO");
+        s_on_recon (e, p, &m);
         break;
     }
 }
@@ -622,6 +753,8 @@ s_tick (s_engine_t *e)
             p->ping_at = now;
             s_send_number (e, p, VF_WIRE_PING, p->ping_nonce);
         }
+        if (s_connected (p) && p->next_recon && now >= p->next_recon)
+            s_reconcile (e, p);
         s_flush_have (e, p);
     }
     if (now >= e->next_sweep) { /* forget asks that were never answered */

@@ -10,7 +10,10 @@
     is greeted again. Push: a newly stored entry is announced (HAVE) to
     every connected peer that may hold it, except the one it came from;
     peers ask for what they lack (WANT) and get it (ENTRIES) within the
-    credit they granted (CREDIT). Entries from peers must be within the
+    credit they granted (CREDIT). Pull: at connect and every peer/reconcile,
+    peers reconcile each shared network (and the public entries) with
+    range-based set reconciliation (RECON, vf_recon.h); each side asks for
+    what it lacks and announces what the other lacks. Entries from peers must be within the
     networks the peer shares with us; they are verified by the pool and
     stored by the writer. Bad frames and entries are counted per peer; a
     peer with peer/ban_after of them is refused for peer/ban_for.
@@ -40,6 +43,7 @@ typedef struct {
     size_t credit;
     int ban_after;
     int ban_ms;
+    int reconcile_ms;
     int verifiers;
 } vf_peer_args_t;
 

@@ -191,6 +191,7 @@ s_start (s_node_t *n)
                                      (size_t) vf_config_int (n->cfg, "peer/credit"),
                                      (int) vf_config_int (n->cfg, "peer/ban_after"),
                                      (int) vf_config_duration (n->cfg, "peer/ban_for"),
+                                     (int) vf_config_duration (n->cfg, "peer/reconcile"),
                                      n->nverifiers };
     n->peers = zactor_new (vf_peer_actor, &n->peer_args);
     if (!n->peers)

@@ -601,6 +601,61 @@ test_entries_travel_within_their_audience (void **state)
     free (n2);
 }
 
+static int64_t
+s_entries_held (const char *dir)
+{
+    json_t *r = s_request (dir, "{\"request\": \"status\"}");
+    int64_t n =
+        json_integer_value (json_object_get (json_object_get (s_result (r), "store"), "entries"));
+    json_decref (r);
+    return n;
+}
+
+/*  B was away while A published: when B comes back and connects, it
+    catches up by reconciliation alone (push only carries what is new). */
+static void
+test_a_node_that_was_away_catches_up (void **state)
+{
+    char a[300], b[300];
+    snprintf (a, sizeof a, "%s/ca", s_dir);
+    snprintf (b, sizeof b, "%s/cb", s_dir);
+    s_init_listening (a, 17111);
+    s_init_listening (b, 17112);
+    pid_t pa = s_start (a), pb = s_start (b);
+    char *ka = s_key_of (a), *kb = s_key_of (b);
+    s_call_ok (a, "{\"request\": \"network_add\", \"name\": \"wool\"}");
+    json_t *r = s_request (a, "{\"request\": \"networks\"}");
+    char *net = strdup (json_string_value (
+        json_object_get (json_array_get (json_object_get (s_result (r), "networks"), 0), "id")));
+    json_decref (r);
+    s_call_ok (b, "{\"request\": \"network_add\", \"name\": \"wool\", \"id\": \"%s\"}", net);
+    s_call_ok (a, "{\"request\": \"peer_add\", \"network\": \"wool\", \"key\": \"%s\"}", kb);
+    s_call_ok (b,
+               "{\"request\": \"peer_add\", \"network\": \"wool\", \"key\": \"%s\", "
+               "\"endpoint\": \"tcp://127.0.0.1:17111\"}",
+               ka);
+    assert_int_equal (s_stop (pb), 0); /* B goes away */
+    char aud[128];
+    snprintf (aud, sizeof aud, "[\"%s\"]", net);
+    for (int k = 0; k < 25; k++) {
+        char iri[64];
+        snprintf (iri, sizeof iri, "urn:away:%d", k);
+        s_publish_process (a, iri, k % 2 ? aud : "\"public\"");
+    }
+    pb = s_start (b); /* and comes back */
+    bool caught_up = false;
+    for (int k = 0; k < 100 && !caught_up; k++) {
+        caught_up = s_entries_held (b) == 25;
+        zclock_sleep (100);
+    }
+    assert_true (caught_up);
+    assert_int_equal (s_stop (pa), 0);
+    assert_int_equal (s_stop (pb), 0);
+    free (ka);
+    free (kb);
+    free (net);
+}
+
 int
 main (void)
 {
@@ -611,6 +666,7 @@ main (void)
         cmocka_unit_test (test_sigterm_during_a_burst_loses_nothing_answered),
         cmocka_unit_test (test_back_pressure_slows_and_sighup_reloads),
         cmocka_unit_test (test_entries_travel_within_their_audience),
+        cmocka_unit_test (test_a_node_that_was_away_catches_up),
     };
     return cmocka_run_group_tests (tests, s_setup, s_teardown);
 }
