@@ -103,7 +103,10 @@ void vf_recon_acc_fingerprint (const vf_recon_acc_t *acc, uint8_t fp[VF_RECON_FP
 /*  Where the engine reads one side's items. Every function returns 0 or a
     VF_E* code (passed on to the caller of vf_recon_respond), and is only
     called with lo < hi. split may be NULL: the engine then splits by item
-    count with nth_bound. */
+    count with nth_bound. Per range of a message the engine makes a few
+    fingerprint and nth_bound calls (tests and splits), so both should cost
+    well under the size of the range (cached sums and counts per time
+    bucket); items is called for at most VF_RECON_WORK_MAX items per reply. */
 typedef struct {
     void *ctx;
     /*  Number and fingerprint of the items in [lo, hi). */

@@ -525,7 +525,8 @@ vf_recon_answer_ids (vf_recon_eng_t *e, const vf_recon_bound_t *lo, const vf_rec
 
 /*  The peer's differences in [lo, hi): ids we lack, and which of the ids
     we listed it lacks. A bitmap that no longer matches our items (they
-    changed since we listed them) is ignored: the next exchange finds
+    changed since we listed them), or that a hostile message asks us to
+    read beyond the work budget for, is ignored: the next exchange finds
     those differences again. */
 int
 vf_recon_take_diff (vf_recon_eng_t *e, const vf_recon_bound_t *lo, const vf_recon_range_t *r)
@@ -545,9 +546,8 @@ vf_recon_take_diff (vf_recon_eng_t *e, const vf_recon_bound_t *lo, const vf_reco
         return 0; /* bits beyond our list */
     vf_recon_item_t *items = NULL;
     size_t n = 0;
-    e->budget += c; /* at most VF_RECON_IDS_LIMIT: not charged */
     if ((rc = s_items (e, lo, &r->hi, (size_t) c, &items, &n)))
-        return rc;
+        return rc == VF_RECON_FULL ? 0 : rc; /* over the budget: ignored too */
     uint8_t *ids = malloc (n ? n * VF_RECON_ID_BYTES : 1);
     if (!ids) {
         free (items);
