@@ -77,6 +77,11 @@
 /*  Most entries one ingest call takes (one write transaction). */
 #define VF_INGEST_BATCH_MAX 4096
 
+/*  An event orders by the time it says it happened, but by no more than
+    this after the time its entry was signed: a later claim orders at the
+    signing time (docs/STORE.md, "Event order"). */
+#define VF_EVENT_AHEAD_MAX_MS (24ull * 3600 * 1000)
+
 /* ---- Logging and the node's configuration (common/vf_log, node/vf_config) ---- */
 
 /*  Longest log message after formatting, in bytes; longer ones are cut

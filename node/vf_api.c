@@ -296,7 +296,7 @@ s_pending (s_call_t *c)
 {
     json_t *list = NULL;
     vf_err_t err = { 0 };
-    int rc = vf_store_pending (c->api->store, &list, &err);
+    int rc = vf_store_pending (c->api->store, vf_identity_public (c->api->identity), &list, &err);
     if (rc)
         return s_store_fail (c, rc, &err);
     c->result = json_pack ("{s:o}", "pending", list);

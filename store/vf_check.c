@@ -62,11 +62,14 @@ s_check_rows (vf_db_t *db, MDB_txn *txn, const vf_entry_t *e, const uint8_t loca
         s_problem (r, &r->bad_index, "refs: no definition row for %s", id);
 }
 
-/*  Remember the resources an event names, to rebuild them afterwards. */
+/*  Remember the resources an entry defines or an event names, to rebuild
+    them afterwards. */
 static void
 s_note_resources (const vf_entry_t *e, json_t *resources)
 {
     static const char *sides[] = { "resourceInventoriedAs", "toResourceInventoriedAs" };
+    if (strcmp (e->cls, "EconomicResource") == 0)
+        json_object_set_new (resources, vf_entry_iri (e), json_true ());
     if (strcmp (e->cls, "EconomicEvent") != 0)
         return;
     for (size_t k = 0; k < 2; k++) {
@@ -142,7 +145,8 @@ vf_store_check (vf_store_t *self, vf_check_report_t *r, vf_err_t *err)
             rc = vf_project_verify (self, txn, iri, &same, err);
         r->resources++;
         if (rc == 0 && !same)
-            s_problem (r, &r->bad_state, "state of resource %s differs from its rebuild", iri);
+            s_problem (r, &r->bad_state,
+                       "state or pending rows of resource %s differ from their rebuild", iri);
     }
     json_decref (resources);
     vf_db_abort (txn);

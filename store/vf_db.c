@@ -316,6 +316,25 @@ vf_db_cursor_get (vf_db_t *db, MDB_cursor *cur, MDB_val *key, MDB_val *val, MDB_
 }
 
 int
+vf_db_cursor_del (vf_db_t *db, MDB_cursor *cur, vf_err_t *err)
+{
+    if (s_inject (db, err))
+        return VF_ESTORE;
+    return s_rc (db, mdb_cursor_del (cur, 0), "cursor del", VF_T_META, err);
+}
+
+int
+vf_db_cursor_dups (vf_db_t *db, MDB_cursor *cur, size_t *dups, vf_err_t *err)
+{
+    size_t n = 0;
+    if (s_inject (db, err))
+        return VF_ESTORE;
+    int rc = s_rc (db, mdb_cursor_count (cur, &n), "cursor count", VF_T_META, err);
+    *dups = rc == 0 ? n : 0;
+    return rc;
+}
+
+int
 vf_db_count (vf_db_t *db, MDB_txn *txn, vf_table_t t, uint64_t *count, vf_err_t *err)
 {
     MDB_stat st;

@@ -18,7 +18,7 @@
 #include "vf_error.h"
 
 /*  The schema this code reads and writes; bump it with a migration. */
-#define VF_DB_SCHEMA 1
+#define VF_DB_SCHEMA 2
 
 /*  The tables (named LMDB databases). Layouts in docs/STORE.md. */
 typedef enum {
@@ -70,6 +70,10 @@ int vf_db_del (vf_db_t *db, MDB_txn *txn, vf_table_t t, const void *key, size_t 
 int vf_db_cursor (vf_db_t *db, MDB_txn *txn, vf_table_t t, MDB_cursor **cur, vf_err_t *err);
 int vf_db_cursor_get (vf_db_t *db, MDB_cursor *cur, MDB_val *key, MDB_val *val, MDB_cursor_op op,
                       vf_err_t *err);
+
+/*  Delete the row under the cursor; count the values under its key. */
+int vf_db_cursor_del (vf_db_t *db, MDB_cursor *cur, vf_err_t *err);
+int vf_db_cursor_dups (vf_db_t *db, MDB_cursor *cur, size_t *dups, vf_err_t *err);
 
 /*  Entries in table t. */
 int vf_db_count (vf_db_t *db, MDB_txn *txn, vf_table_t t, uint64_t *count, vf_err_t *err);

@@ -4,12 +4,14 @@
     the events that name it as resourceInventoriedAs or
     toResourceInventoriedAs, of their effects (vf_effects.h) on it. It
     depends only on which entries are held, never on the order they came
-    in, because:
-    - the owner of an IRI is the author of its first definition by order
-      key (for a resource nobody defined, the author of the first event
-      naming it);
-    - an event counts only as the first definition of its IRI (events are
-      immutable; later redefinitions are kept as conflicts, never applied);
+    in, because every rule below is a function of the held set:
+    - the owner of a resource is the author of its first EconomicResource
+      definition by order key; for a resource nobody defined, the author of
+      the first EconomicEvent naming it;
+    - an event counts only as the first EconomicEvent definition of its IRI
+      by its author (events are immutable; a later redefinition by the same
+      author is kept as a conflict, never applied; records of other classes
+      or other authors under the same IRI neither count nor displace it);
     - an event by another author changes the resource only once its owner
       has confirmed it (a Confirmation naming the event's IRI and entry id);
       until then it is pending;
@@ -19,8 +21,11 @@
       overwritten.
     A new event later than every event already folded into a resource is
     folded in directly; anything else (an earlier event, a new owner, a
-    confirmation, a replaced definition) recomputes the resource from the
-    log. Layout of the stored state: docs/STORE.md.
+    confirmation, a replaced definition) marks the resource dirty, and
+    every dirty resource is recomputed from the log once, when the ingest
+    batch ends (vf_project_flush), so a batch of old events costs one
+    recomputation per resource, not one per event. Layout of the stored
+    state: docs/STORE.md.
 */
 #include "vf_store_int.h"
 
@@ -36,6 +41,7 @@ typedef struct {
     vf_store_t *self;
     MDB_txn *txn;
     vf_err_t *err;
+    json_t *dirty; /* resources to recompute when the batch ends (iri -> true) */
 } s_ctx_t;
 
 /* --------------------------------------------------------------- lookups */
@@ -71,50 +77,51 @@ s_load_order (s_ctx_t *c, const uint8_t order[VF_ORDER_KEY_BYTES], vf_entry_t **
     return vf_store_load_id (c->self, c->txn, order + 8, out, c->err);
 }
 
-/*  Is e the definition that counts for its IRI (the first by order)? */
+/*  The first definition (by order) of an IRI of class cls, by author if
+    author is not NULL, other than the entry skip if skip is not NULL. */
+typedef struct {
+    const char *cls;
+    const uint8_t *author;
+    const uint8_t *skip;
+    vf_entry_t *found;
+} s_find_t;
+
+static int
+s_find_one (s_ctx_t *c, const uint8_t order[VF_ORDER_KEY_BYTES], void *arg)
+{
+    s_find_t *f = arg;
+    if (f->skip && memcmp (order + 8, f->skip, VF_HASH_BYTES) == 0)
+        return 0;
+    vf_entry_t *e = NULL;
+    int rc = s_load_order (c, order, &e);
+    if (rc)
+        return rc;
+    if (strcmp (e->cls, f->cls) == 0 &&
+        (!f->author || memcmp (e->author, f->author, VF_KEY_BYTES) == 0)) {
+        f->found = e;
+        return 1;
+    }
+    vf_entry_destroy (&e);
+    return 0;
+}
+
+static int
+s_find (s_ctx_t *c, const char *iri, s_find_t *f)
+{
+    f->found = NULL;
+    int rc = s_each_ref (c, iri, VF_ROLE_DEFINES, s_find_one, f);
+    return rc == 1 ? 0 : rc;
+}
+
+/*  Is event e the definition that counts for its IRI: the first
+    EconomicEvent under it by e's author? */
 static int
 s_is_applied (s_ctx_t *c, const vf_entry_t *e, bool *yes)
 {
-    uint8_t first[VF_ORDER_KEY_BYTES];
-    int rc = vf_store_first_ref (c->self, c->txn, vf_entry_iri (e), VF_ROLE_DEFINES, first, c->err);
-    *yes = rc == 0 && memcmp (first + 8, e->id, VF_HASH_BYTES) == 0;
-    return rc == VF_ENOTFOUND ? 0 : rc;
-}
-
-static int
-s_min_ref (s_ctx_t *c, const char *iri, vf_role_t role, uint8_t best[VF_ORDER_KEY_BYTES],
-           bool *have)
-{
-    uint8_t order[VF_ORDER_KEY_BYTES];
-    int rc = vf_store_first_ref (c->self, c->txn, iri, role, order, c->err);
-    if (rc == 0 && (!*have || memcmp (order, best, VF_ORDER_KEY_BYTES) < 0)) {
-        memcpy (best, order, VF_ORDER_KEY_BYTES);
-        *have = true;
-    }
-    return rc == VF_ENOTFOUND ? 0 : rc;
-}
-
-/*  The owner of resource iri; *known is false when nothing names it. */
-static int
-s_owner (s_ctx_t *c, const char *iri, uint8_t owner[VF_KEY_BYTES], bool *known)
-{
-    uint8_t first[VF_ORDER_KEY_BYTES];
-    bool have = false;
-    int rc = s_min_ref (c, iri, VF_ROLE_DEFINES, first, &have);
-    if (rc == 0 && !have)
-        rc = s_min_ref (c, iri, VF_ROLE_RESOURCE, first, &have);
-    if (rc == 0 && !have)
-        rc = s_min_ref (c, iri, VF_ROLE_TO_RESOURCE, first, &have);
-    *known = false;
-    if (rc || !have)
-        return rc;
-    vf_entry_t *e = NULL;
-    rc = s_load_order (c, first, &e);
-    if (rc == 0) {
-        memcpy (owner, e->author, VF_KEY_BYTES);
-        *known = true;
-    }
-    vf_entry_destroy (&e);
+    s_find_t f = { "EconomicEvent", e->author, NULL, NULL };
+    int rc = s_find (c, vf_entry_iri (e), &f);
+    *yes = rc == 0 && f.found && memcmp (f.found->id, e->id, VF_HASH_BYTES) == 0;
+    vf_entry_destroy (&f.found);
     return rc;
 }
 
@@ -293,26 +300,39 @@ static int
 s_compute (s_ctx_t *c, const char *iri, json_t *state, json_t *pending)
 {
     uint8_t owner[VF_KEY_BYTES];
+    char text[VF_TEXT_MAX];
     bool known = false;
     s_orders_t o = { 0 };
-    int rc = s_owner (c, iri, owner, &known);
-    if (rc == 0 && known) {
-        char text[VF_TEXT_MAX];
-        json_object_set_new (state, "owner",
-                             json_string (vf_text_encode (text, VF_TEXT_KEY, owner)));
-        rc = s_events_of (c, iri, &o);
+    s_find_t f = { "EconomicResource", NULL, NULL, NULL };
+    int rc = s_find (c, iri, &f);
+    if (rc == 0 && f.found) {
+        memcpy (owner, f.found->author, VF_KEY_BYTES);
+        known = true;
     }
+    vf_entry_destroy (&f.found);
+    if (rc == 0)
+        rc = s_events_of (c, iri, &o);
     for (size_t k = 0; k < o.n && rc == 0; k++) {
         vf_entry_t *e = NULL;
         bool applied = false;
         rc = s_load_order (c, o.keys[k], &e);
-        if (rc == 0)
+        if (rc == 0 && strcmp (e->cls, "EconomicEvent") == 0) {
+            if (!known) { /* nobody defined it: the first event's author owns it */
+                memcpy (owner, e->author, VF_KEY_BYTES);
+                known = true;
+            }
             rc = s_is_applied (c, e, &applied);
-        if (rc == 0 && applied && strcmp (e->cls, "EconomicEvent") == 0)
-            rc = s_fold (c, state, pending, iri, e, o.keys[k], owner);
+            if (rc == 0 && applied)
+                rc = s_fold (c, state, pending, iri, e, o.keys[k], owner);
+        }
         vf_entry_destroy (&e);
     }
     free (o.keys);
+    if (rc == 0 && known)
+        rc = json_object_set_new (state, "owner",
+                                  json_string (vf_text_encode (text, VF_TEXT_KEY, owner)))
+                 ? VF_ENOMEM
+                 : 0;
     return rc;
 }
 
@@ -320,7 +340,7 @@ int
 vf_project_compute (vf_store_t *self, MDB_txn *txn, const char *iri, json_t **state,
                     json_t **pending, vf_err_t *err)
 {
-    s_ctx_t c = { self, txn, err };
+    s_ctx_t c = { self, txn, err, NULL };
     *state = json_pack ("{s:s}", "@id", iri);
     *pending = json_array ();
     int rc = *state && *pending ? s_compute (&c, iri, *state, *pending) : VF_ENOMEM;
@@ -375,12 +395,17 @@ s_write_pending (s_ctx_t *c, const char *iri, const json_t *pending, bool replac
     int got = rc || !replace ? VF_ENOTFOUND
                              : vf_db_cursor_get (c->self->db, cur, &k, &v, MDB_SET_RANGE, c->err);
     while (got == 0 && rc == 0 && memcmp (k.mv_data, key, VF_HASH_BYTES) == 0) {
-        rc = mdb_cursor_del (cur, 0) ? VF_ESTORE : 0;
+        rc = vf_db_cursor_del (c->self->db, cur, c->err);
+        /*  seek again: after deleting the last row LMDB leaves the cursor
+            nowhere a GET_CURRENT could read */
+        k.mv_size = VF_HASH_BYTES, k.mv_data = key;
         if (rc == 0)
-            got = vf_db_cursor_get (c->self->db, cur, &k, &v, MDB_GET_CURRENT, c->err);
+            got = vf_db_cursor_get (c->self->db, cur, &k, &v, MDB_SET_RANGE, c->err);
     }
     if (cur)
         mdb_cursor_close (cur);
+    if (rc == 0 && got != 0 && got != VF_ENOTFOUND)
+        rc = got;
     for (size_t n = 0; rc == 0 && n < json_array_size (pending); n++) {
         vf_text_decode (key + VF_HASH_BYTES, VF_TEXT_ID,
                         json_string_value (json_array_get (pending, n)), NULL);
@@ -403,11 +428,20 @@ s_recompute (s_ctx_t *c, const char *iri)
     return rc;
 }
 
+/*  Recompute resource iri when the batch ends. */
+static int
+s_dirty (s_ctx_t *c, const char *iri)
+{
+    return json_object_set_new (c->dirty, iri, json_true ()) ? VF_ENOMEM : 0;
+}
+
 /*  A new applied event e names resource iri: fold it in if it comes after
     everything folded so far, else recompute. */
 static int
 s_update (s_ctx_t *c, const char *iri, const vf_entry_t *e)
 {
+    if (json_object_get (c->dirty, iri))
+        return 0; /* recomputed at the end of the batch anyway */
     json_t *state = NULL, *pending = json_array ();
     uint8_t order[VF_ORDER_KEY_BYTES], owner[VF_KEY_BYTES];
     char hex[2 * VF_ORDER_KEY_BYTES + 1];
@@ -425,7 +459,7 @@ s_update (s_ctx_t *c, const char *iri, const vf_entry_t *e)
         if (rc == 0)
             rc = s_write_pending (c, iri, pending, false);
     } else if (rc == 0 || rc == VF_ENOTFOUND)
-        rc = s_recompute (c, iri);
+        rc = s_dirty (c, iri);
     json_decref (state);
     json_decref (pending);
     return rc;
@@ -445,93 +479,95 @@ s_sides (const vf_entry_t *e, const char *out[2])
 }
 
 static int
-s_recompute_event_resources (s_ctx_t *c, const vf_entry_t *e)
+s_dirty_sides (s_ctx_t *c, const vf_entry_t *e)
 {
     const char *res[2];
     size_t n = s_sides (e, res);
     int rc = 0;
     for (size_t k = 0; k < n && rc == 0; k++)
-        rc = s_recompute (c, res[k]);
+        rc = s_dirty (c, res[k]);
     return rc;
-}
-
-/*  The second definition of e's IRI by order, if e displaced it. */
-static int
-s_displaced (s_ctx_t *c, const vf_entry_t *e, vf_entry_t **old)
-{
-    uint8_t key[VF_REF_KEY_BYTES];
-    vf_ref_key (vf_entry_iri (e), VF_ROLE_DEFINES, key);
-    MDB_cursor *cur = NULL;
-    MDB_val k = { sizeof key, key }, v;
-    *old = NULL;
-    int rc = vf_db_cursor (c->self->db, c->txn, VF_T_REFS, &cur, c->err);
-    if (rc == 0)
-        rc = vf_db_cursor_get (c->self->db, cur, &k, &v, MDB_SET_KEY, c->err);
-    if (rc == 0)
-        rc = vf_db_cursor_get (c->self->db, cur, &k, &v, MDB_NEXT_DUP, c->err);
-    if (rc == 0)
-        rc = s_load_order (c, v.mv_data, old);
-    if (cur)
-        mdb_cursor_close (cur);
-    return rc == VF_ENOTFOUND ? 0 : rc;
 }
 
 static int
 s_project_event (s_ctx_t *c, const vf_entry_t *e)
 {
     bool applied = false;
-    vf_entry_t *old = NULL;
     int rc = s_is_applied (c, e, &applied);
     if (rc || !applied)
-        return rc; /* a later redefinition of an event: kept, never applied */
-    rc = s_displaced (c, e, &old);
-    if (rc == 0 && old) {
-        /*  e is earlier than the version that counted so far */
-        rc = s_recompute_event_resources (c, old);
+        /*  a later redefinition: never applied, but it may be the first
+            event naming a resource nobody defined, and so name its owner */
+        return rc ? rc : s_dirty_sides (c, e);
+    /*  the version of the event its author had before, which e displaces */
+    s_find_t f = { "EconomicEvent", e->author, e->id, NULL };
+    rc = s_find (c, vf_entry_iri (e), &f);
+    if (rc == 0 && f.found) {
+        rc = s_dirty_sides (c, f.found);
         if (rc == 0)
-            rc = s_recompute_event_resources (c, e);
-        vf_entry_destroy (&old);
+            rc = s_dirty_sides (c, e);
+        vf_entry_destroy (&f.found);
         return rc;
     }
     const char *res[2];
-    size_t n = s_sides (e, res);
+    size_t n = rc ? 0 : s_sides (e, res);
     for (size_t k = 0; k < n && rc == 0; k++)
         rc = s_update (c, res[k], e);
+    return rc;
+}
+
+/*  A confirmation may authorize any event under the IRI it names. */
+static int
+s_confirmed_one (s_ctx_t *c, const uint8_t order[VF_ORDER_KEY_BYTES], void *arg)
+{
+    (void) arg;
+    vf_entry_t *e = NULL;
+    int rc = s_load_order (c, order, &e);
+    if (rc == 0 && strcmp (e->cls, "EconomicEvent") == 0)
+        rc = s_dirty_sides (c, e);
+    vf_entry_destroy (&e);
     return rc;
 }
 
 static int
 s_project_confirmation (s_ctx_t *c, const vf_entry_t *conf)
 {
+    /*  nothing under the IRI yet: the event will find this confirmation */
     const char *event = json_string_value (json_object_get (conf->body, "confirmsEvent"));
-    uint8_t first[VF_ORDER_KEY_BYTES];
-    int rc = vf_store_first_ref (c->self, c->txn, event, VF_ROLE_DEFINES, first, c->err);
-    if (rc == VF_ENOTFOUND)
-        return 0; /* the event has not arrived: it will find this confirmation */
-    vf_entry_t *e = NULL;
-    if (rc == 0)
-        rc = s_load_order (c, first, &e);
-    if (rc == 0 && strcmp (e->cls, "EconomicEvent") == 0)
-        rc = s_recompute_event_resources (c, e);
-    vf_entry_destroy (&e);
-    return rc;
+    return event ? s_each_ref (c, event, VF_ROLE_DEFINES, s_confirmed_one, NULL) : 0;
 }
 
 int
-vf_project_entry (vf_store_t *self, MDB_txn *txn, const vf_entry_t *e, vf_err_t *err)
+vf_project_entry (vf_store_t *self, MDB_txn *txn, const vf_entry_t *e, json_t *dirty, vf_err_t *err)
 {
-    s_ctx_t c = { self, txn, err };
+    s_ctx_t c = { self, txn, err, dirty };
     if (strcmp (e->cls, "EconomicEvent") == 0)
         return s_project_event (&c, e);
     if (strcmp (e->cls, "Confirmation") == 0)
         return s_project_confirmation (&c, e);
     if (strcmp (e->cls, "EconomicResource") == 0) {
         /*  a new first definition may change the resource's owner */
-        bool applied = false;
-        int rc = s_is_applied (&c, e, &applied);
-        return rc == 0 && applied ? s_recompute (&c, vf_entry_iri (e)) : rc;
+        s_find_t f = { "EconomicResource", NULL, NULL, NULL };
+        int rc = s_find (&c, vf_entry_iri (e), &f);
+        bool first = rc == 0 && f.found && memcmp (f.found->id, e->id, VF_HASH_BYTES) == 0;
+        vf_entry_destroy (&f.found);
+        return rc == 0 && first ? s_dirty (&c, vf_entry_iri (e)) : rc;
     }
     return 0;
+}
+
+int
+vf_project_flush (vf_store_t *self, MDB_txn *txn, json_t *dirty, vf_err_t *err)
+{
+    s_ctx_t c = { self, txn, err, dirty };
+    const char *iri;
+    json_t *v;
+    int rc = 0;
+    json_object_foreach (dirty, iri, v) {
+        if (rc == 0)
+            rc = s_recompute (&c, iri);
+    }
+    json_object_clear (dirty);
+    return rc;
 }
 
 /* ----------------------------------------------------------------- read */
@@ -607,7 +643,7 @@ vf_store_resource (vf_store_t *self, const char *iri, json_t **out, vf_err_t *er
     int rc = vf_db_begin (self->db, false, &txn, err);
     if (rc)
         return rc;
-    s_ctx_t c = { self, txn, err };
+    s_ctx_t c = { self, txn, err, NULL };
     rc = s_resource (&c, iri, out);
     vf_db_abort (txn);
     if (rc == VF_ENOTFOUND)
@@ -615,9 +651,10 @@ vf_store_resource (vf_store_t *self, const char *iri, json_t **out, vf_err_t *er
     return rc;
 }
 
-/*  The resource IRI behind a state key (its state holds "@id"). */
+/*  The resource IRI behind a state key (its state holds "@id"), and
+    whether owner (text; NULL: anyone) owns it. */
 static int
-s_iri_of_state (s_ctx_t *c, const uint8_t key[VF_HASH_BYTES], json_t **iri)
+s_iri_of_state (s_ctx_t *c, const uint8_t key[VF_HASH_BYTES], const char *owner, json_t **iri)
 {
     MDB_val v;
     json_t *state = NULL;
@@ -627,17 +664,20 @@ s_iri_of_state (s_ctx_t *c, const uint8_t key[VF_HASH_BYTES], json_t **iri)
         vf_mp_reader_init (&r, v.mv_data, v.mv_size);
         rc = vf_mp_read_json (&r, 0, &state, c->err);
     }
-    *iri = rc == 0 ? json_incref (json_object_get (state, "@id")) : NULL;
+    const char *who = json_string_value (json_object_get (state, "owner"));
+    bool ours = !owner || (who && strcmp (who, owner) == 0);
+    *iri = rc == 0 && ours ? json_incref (json_object_get (state, "@id")) : NULL;
     json_decref (state);
     return rc;
 }
 
 int
-vf_store_pending (vf_store_t *self, json_t **out, vf_err_t *err)
+vf_store_pending (vf_store_t *self, const uint8_t *owner, json_t **out, vf_err_t *err)
 {
     MDB_txn *txn;
     MDB_cursor *cur = NULL;
     MDB_val k, v;
+    char who[VF_TEXT_MAX];
     json_t *list = json_array ();
     *out = NULL;
     int rc = list ? vf_db_begin (self->db, false, &txn, err) : VF_ENOMEM;
@@ -645,14 +685,16 @@ vf_store_pending (vf_store_t *self, json_t **out, vf_err_t *err)
         json_decref (list);
         return rc;
     }
-    s_ctx_t c = { self, txn, err };
+    if (owner)
+        vf_text_encode (who, VF_TEXT_KEY, owner);
+    s_ctx_t c = { self, txn, err, NULL };
     rc = vf_db_cursor (self->db, txn, VF_T_PENDING, &cur, err);
     int got = rc ? rc : vf_db_cursor_get (self->db, cur, &k, &v, MDB_FIRST, err);
     while (got == 0 && rc == 0) {
         json_t *iri = NULL;
         char id[VF_TEXT_MAX];
-        rc = s_iri_of_state (&c, k.mv_data, &iri);
-        if (rc == 0)
+        rc = s_iri_of_state (&c, k.mv_data, owner ? who : NULL, &iri);
+        if (rc == 0 && iri)
             rc = json_array_append_new (
                      list, json_pack ("{s:o, s:s}", "resource", iri, "event",
                                       vf_text_encode (id, VF_TEXT_ID,
@@ -674,20 +716,81 @@ vf_store_pending (vf_store_t *self, json_t **out, vf_err_t *err)
     return rc;
 }
 
-/*  Does the stored state of iri equal its recomputation from the log? */
+/*  Append the ids of the pending rows of resource iri to ids. */
+static int
+s_read_pending (s_ctx_t *c, const char *iri, json_t *ids)
+{
+    uint8_t key[VF_HASH_BYTES];
+    vf_hash (key, iri, strlen (iri));
+    MDB_cursor *cur = NULL;
+    MDB_val k = { sizeof key, key }, v;
+    int rc = vf_db_cursor (c->self->db, c->txn, VF_T_PENDING, &cur, c->err);
+    int got = rc ? rc : vf_db_cursor_get (c->self->db, cur, &k, &v, MDB_SET_RANGE, c->err);
+    while (got == 0 && rc == 0 && k.mv_size == 2 * VF_HASH_BYTES &&
+           memcmp (k.mv_data, key, VF_HASH_BYTES) == 0) {
+        char id[VF_TEXT_MAX];
+        vf_text_encode (id, VF_TEXT_ID, (const uint8_t *) k.mv_data + VF_HASH_BYTES);
+        rc = json_array_append_new (ids, json_string (id)) ? VF_ENOMEM : 0;
+        if (rc == 0)
+            got = vf_db_cursor_get (c->self->db, cur, &k, &v, MDB_NEXT, c->err);
+    }
+    if (cur)
+        mdb_cursor_close (cur);
+    return rc ? rc : got == 0 || got == VF_ENOTFOUND ? 0 : got;
+}
+
+static int
+s_cmp_text (const void *a, const void *b)
+{
+    return strcmp (json_string_value (*(json_t *const *) a),
+                   json_string_value (*(json_t *const *) b));
+}
+
+/*  The ids of a JSON array of strings, sorted (a new array). */
+static json_t *
+s_sorted (const json_t *ids)
+{
+    size_t n = json_array_size (ids);
+    json_t **v = n ? calloc (n, sizeof *v) : NULL;
+    json_t *out = json_array ();
+    if ((n && !v) || !out) {
+        free (v);
+        json_decref (out);
+        return NULL;
+    }
+    for (size_t k = 0; k < n; k++)
+        v[k] = json_array_get (ids, k);
+    if (n)
+        qsort (v, n, sizeof *v, s_cmp_text);
+    for (size_t k = 0; k < n; k++)
+        json_array_append (out, v[k]);
+    free (v);
+    return out;
+}
+
+/*  Do the stored state and pending rows of iri equal their recomputation
+    from the log? */
 int
 vf_project_verify (vf_store_t *self, MDB_txn *txn, const char *iri, bool *same, vf_err_t *err)
 {
-    s_ctx_t c = { self, txn, err };
-    json_t *stored = NULL, *fresh = NULL, *pending = NULL;
-    int rc = s_read_state (&c, iri, &stored);
+    s_ctx_t c = { self, txn, err, NULL };
+    json_t *stored = NULL, *fresh = NULL, *pending = NULL, *rows = json_array ();
+    json_t *have = NULL, *want = NULL;
+    int rc = rows ? s_read_state (&c, iri, &stored) : VF_ENOMEM;
     if (rc == VF_ENOTFOUND)
         rc = 0;
     if (rc == 0)
         rc = vf_project_compute (self, txn, iri, &fresh, &pending, err);
-    *same = rc == 0 && stored && json_equal (stored, fresh);
+    if (rc == 0)
+        rc = s_read_pending (&c, iri, rows);
+    if (rc == 0 && (!(have = s_sorted (rows)) || !(want = s_sorted (pending))))
+        rc = VF_ENOMEM;
+    *same = rc == 0 && stored && json_equal (stored, fresh) && json_equal (have, want);
     json_decref (stored);
     json_decref (fresh);
     json_decref (pending);
+    json_decref (rows);
+    json_decref (have);
+    json_decref (want);
     return rc;
 }

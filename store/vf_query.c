@@ -51,8 +51,9 @@ vf_store_get_local (vf_store_t *self, uint64_t local, vf_entry_t **out, vf_err_t
     *out = NULL;
     MDB_txn *txn;
     int rc = s_read_begin (self, &txn, err);
-    if (rc == 0)
-        rc = vf_store_load_local (self, txn, local, out, err);
+    if (rc)
+        return rc;
+    rc = vf_store_load_local (self, txn, local, out, err);
     vf_db_abort (txn);
     return rc;
 }

@@ -74,7 +74,9 @@ vf_order_key (const vf_entry_t *e, uint8_t out[VF_ORDER_KEY_BYTES])
         for (size_t k = 0; k < 3 && t == 0; k++)
             t = s_body_ms (e->body, names[k]);
     }
-    vf_be64_put (out, t ? t : e->time);
+    if (t == 0 || t > e->time + VF_EVENT_AHEAD_MAX_MS)
+        t = e->time; /* no time, or one too far past the signing */
+    vf_be64_put (out, t);
     memcpy (out + 8, e->id, VF_HASH_BYTES);
 }
 
@@ -118,26 +120,13 @@ vf_store_load_id (vf_store_t *self, MDB_txn *txn, const uint8_t id[VF_HASH_BYTES
     return rc ? rc : vf_store_load_local (self, txn, local, out, err);
 }
 
-int
-vf_store_first_ref (vf_store_t *self, MDB_txn *txn, const char *iri, vf_role_t role,
-                    uint8_t order[VF_ORDER_KEY_BYTES], vf_err_t *err)
-{
-    uint8_t key[VF_REF_KEY_BYTES];
-    MDB_val v;
-    vf_ref_key (iri, role, key);
-    /*  mdb_get on a dupsort table returns the first (smallest) duplicate */
-    int rc = vf_db_get (self->db, txn, VF_T_REFS, key, sizeof key, &v, err);
-    if (rc == 0 && v.mv_size == VF_ORDER_KEY_BYTES)
-        memcpy (order, v.mv_data, VF_ORDER_KEY_BYTES);
-    return rc;
-}
-
 /* --------------------------------------------------------------- ingest */
 
 typedef struct {
     vf_store_t *self;
     MDB_txn *txn;
     uint64_t next_local;
+    json_t *dirty; /* resources to recompute before commit (vf_project_entry) */
     vf_err_t *err;
 } s_batch_t;
 
@@ -239,7 +228,7 @@ s_index_author (s_batch_t *b, const vf_entry_t *e, bool *fork)
     if (rc == 0)
         rc = vf_db_cursor_get (b->self->db, cur, &k, &v, MDB_SET_KEY, b->err);
     if (rc == 0)
-        rc = mdb_cursor_count (cur, &dups) ? VF_ESTORE : 0;
+        rc = vf_db_cursor_dups (b->self->db, cur, &dups, b->err);
     if (cur)
         mdb_cursor_close (cur);
     *fork = rc == 0 && dups > 1;
@@ -303,7 +292,7 @@ s_write (s_batch_t *b, const vf_entry_t *e, vf_ingest_result_t *res)
     if (rc == 0)
         rc = s_index_refs (b, e, order);
     if (rc == 0)
-        rc = vf_project_entry (b->self, b->txn, e, b->err);
+        rc = vf_project_entry (b->self, b->txn, e, b->dirty, b->err);
     return rc;
 }
 
@@ -355,16 +344,20 @@ vf_store_ingest (vf_store_t *self, vf_entry_t *const *entries, size_t n,
     if (n > VF_INGEST_BATCH_MAX)
         return vf_err_set (err, VF_ETOOBIG, "batch of %zu entries; at most %d per call", n,
                            VF_INGEST_BATCH_MAX);
-    s_batch_t b = { self, NULL, 0, err };
+    s_batch_t b = { self, NULL, 0, json_object (), err };
     uint64_t last = 0;
-    int rc = vf_db_begin (self->db, true, &b.txn, err);
+    int rc = b.dirty ? vf_db_begin (self->db, true, &b.txn, err) : VF_ENOMEM;
     if (rc == 0)
         rc = s_last_local (&b, &last);
     b.next_local = last + 1;
     for (size_t k = 0; k < n && rc == 0; k++)
         rc = s_ingest_one (&b, entries[k], &results[k]);
+    if (rc == 0)
+        rc = vf_project_flush (self, b.txn, b.dirty, err);
+    json_decref (b.dirty);
     if (rc) {
-        vf_db_abort (b.txn);
+        if (b.txn)
+            vf_db_abort (b.txn);
         return rc;
     }
     return vf_db_commit (self->db, b.txn, err);

@@ -109,8 +109,9 @@ int vf_store_history (vf_store_t *self, const char *iri, vf_entry_t ***out, size
 
 /*  Events by one author that wait for another author's confirmation
     before they change that author's resource: a JSON array of
-    {"resource": IRI, "event": "vfe_..."} (caller owns it). */
-int vf_store_pending (vf_store_t *self, json_t **out, vf_err_t *err);
+    {"resource": IRI, "event": "vfe_..."} (caller owns it), only those on
+    resources owned by owner, or all of them when owner is NULL. */
+int vf_store_pending (vf_store_t *self, const uint8_t *owner, json_t **out, vf_err_t *err);
 
 /*  An equivocation: one author, one seq, two different entries. */
 typedef struct {
@@ -154,17 +155,19 @@ typedef struct {
     uint64_t bad_entries; /* entries that do not decode, verify or keep the rules */
     uint64_t bad_index;   /* index rows missing, extra, or pointing at the wrong entry */
     uint64_t resources;   /* resource states recomputed from the log */
-    uint64_t bad_state;   /* stored states that differ from the recomputation */
+    uint64_t bad_state;   /* stored states or pending rows that differ from the recomputation */
     char first_problem[VF_ERR_MSG_MAX];
 } vf_check_report_t;
 
 /*  Check the whole store: every entry in the log decodes canonically, its
-    signature verifies and it keeps the ValueFlows rules; every index row
-    agrees with the log, and every entry has its index rows; the state of
-    every resource that an event names, recomputed from the log, equals
-    the stored state (a rebuild, compared). Returns 0 when
-    the check ran (the report says whether it found problems), or a store
-    error. */
+    signature verifies and it keeps the ValueFlows rules; each entry has
+    its `ids`, `authors`, `classes` and `refs` definition rows, every `ids`
+    row points at a log entry with that id and the two tables hold as many
+    rows; the state and pending rows of every resource that an entry
+    defines or an event names, recomputed from the log, equal the stored
+    ones. Other index rows (`nets`, `times`, `actions`, other `refs` roles,
+    `fpsums`) are not checked. Returns 0 when the check ran (the report
+    says whether it found problems), or a store error. */
 int vf_store_check (vf_store_t *self, vf_check_report_t *report, vf_err_t *err);
 
 /*  Test hook: fail the nth LMDB call from now (0: never); returns the calls

@@ -47,14 +47,15 @@ int vf_store_load_id (vf_store_t *self, MDB_txn *txn, const uint8_t id[VF_HASH_B
 int vf_store_local_of (vf_store_t *self, MDB_txn *txn, const uint8_t id[VF_HASH_BYTES],
                        uint64_t *local, vf_err_t *err);
 
-/*  The first (smallest) order key under iri || role in refs, or
-    VF_ENOTFOUND. */
-int vf_store_first_ref (vf_store_t *self, MDB_txn *txn, const char *iri, vf_role_t role,
-                        uint8_t order[VF_ORDER_KEY_BYTES], vf_err_t *err);
-
 /*  Bring the resource state of everything the new entry e affects up to
-    date, in the ingest transaction (vf_project.c). */
-int vf_project_entry (vf_store_t *self, MDB_txn *txn, const vf_entry_t *e, vf_err_t *err);
+    date, in the ingest transaction (vf_project.c): an event later than all
+    a resource has folded is folded in at once; any other change adds the
+    resource to dirty (a JSON object used as a set of IRIs), and
+    vf_project_flush recomputes each dirty resource once, before the
+    transaction commits. */
+int vf_project_entry (vf_store_t *self, MDB_txn *txn, const vf_entry_t *e, json_t *dirty,
+                      vf_err_t *err);
+int vf_project_flush (vf_store_t *self, MDB_txn *txn, json_t *dirty, vf_err_t *err);
 
 /*  Compute the state of resource iri from the log (no writes): *state is a
     new JSON object (caller owns it), *pending a new array of the ids (text)

@@ -440,9 +440,16 @@ test_a_cross_owner_event_waits_for_confirmation (void **state)
     s_expect (&w, "urn:farm-wool", "60 kilogram", "60 kilogram"); /* the farm's own side */
     s_expect (&w, "urn:mill-wool", "-", "-");                     /* pending */
     json_t *pending = NULL;
-    assert_int_equal (vf_store_pending (w.st, &pending, NULL), 0);
+    assert_int_equal (vf_store_pending (w.st, NULL, &pending, NULL), 0);
     assert_int_equal (json_array_size (pending), 1);
     assert_string_equal (s_str (json_array_get (pending, 0), "resource"), "urn:mill-wool");
+    json_decref (pending);
+    /* it waits for the mill, not for the farm */
+    assert_int_equal (vf_store_pending (w.st, vf_identity_public (w.mill), &pending, NULL), 0);
+    assert_int_equal (json_array_size (pending), 1);
+    json_decref (pending);
+    assert_int_equal (vf_store_pending (w.st, vf_identity_public (w.farm), &pending, NULL), 0);
+    assert_int_equal (json_array_size (pending), 0);
     json_decref (pending);
 
     char conf[400], id[VF_TEXT_MAX];
@@ -458,7 +465,7 @@ test_a_cross_owner_event_waits_for_confirmation (void **state)
     json_t *res = s_res (&w, "urn:mill-wool");
     assert_string_equal (s_str (res, "primaryAccountable"), MILL);
     json_decref (res);
-    assert_int_equal (vf_store_pending (w.st, &pending, NULL), 0);
+    assert_int_equal (vf_store_pending (w.st, NULL, &pending, NULL), 0);
     assert_int_equal (json_array_size (pending), 0);
     json_decref (pending);
     vf_records_destroy (&sale);
@@ -473,6 +480,16 @@ test_arrival_order_does_not_matter (void **state)
     s_world_t w;
     s_world (&w);
     const char *docs[][2] = {
+        /*  records that reuse IRIs or name resources without owning them,
+            signed first so that they come earliest in event order: none of
+            them may decide an owner or displace an event */
+        { "mill", "{\"@type\": \"Process\", \"@id\": \"urn:sale\", \"name\": \"not the sale\"}" },
+        { "farm",
+          "{\"@type\": \"Commitment\", \"action\": \"transfer\", " AGENTS (
+              FARM, MILL) ", \"resourceInventoriedAs\": \"urn:mw2\", " QTY ("1", "kilogram") "}" },
+        { "carrier",
+          EV ("\"@id\": \"urn:sale\", \"action\": \"raise\", " AGENTS (
+              FARM, FARM) ", \"resourceInventoriedAs\": \"urn:cw\", " QTY ("7", "kilogram")) },
         { "farm",
           EV ("\"@id\": \"urn:e1\", \"action\": \"raise\", " AGENTS (
               FARM, FARM) ", \"resourceInventoriedAs\": \"urn:fw\", " QTY ("100", "kilogram")) },
@@ -497,13 +514,20 @@ test_arrival_order_does_not_matter (void **state)
         { "farm",
           "{\"@type\": \"EconomicResource\", \"@id\": \"urn:fw\", \"conformsTo\": \"urn:s\","
           " \"name\": \"Fleece\"}" },
+        /*  the farm reuses the IRI of its first raise: kept, never applied */
+        { "farm",
+          EV ("\"@id\": \"urn:e1\", \"action\": \"raise\", " AGENTS (
+              FARM, FARM) ", \"resourceInventoriedAs\": \"urn:fw\", " QTY ("999", "kilogram")) },
     };
     size_t n = sizeof docs / sizeof docs[0];
     vf_entry_t *all[16];
     vf_records_t *recs[16];
     size_t m = 0;
     for (size_t k = 0; k < n; k++) {
-        recs[k] = s_sign (&w, strcmp (docs[k][0], "farm") ? w.mill : w.farm, docs[k][1]);
+        const vf_identity_t *who = strcmp (docs[k][0], "farm") == 0   ? w.farm
+                                   : strcmp (docs[k][0], "mill") == 0 ? w.mill
+                                                                      : w.carrier;
+        recs[k] = s_sign (&w, who, docs[k][1]);
         all[m++] = recs[k]->items[0].entry;
     }
     /* the mill confirms the sale */
@@ -511,11 +535,12 @@ test_arrival_order_does_not_matter (void **state)
     snprintf (conf, sizeof conf,
               "{\"@type\": \"Confirmation\", \"confirmsEvent\": \"urn:sale\", \"confirmsEntry\": "
               "\"%s\"}",
-              vf_text_encode (id, VF_TEXT_ID, all[3]->id));
+              vf_text_encode (id, VF_TEXT_ID, all[6]->id));
     recs[n] = s_sign (&w, w.mill, conf);
     all[m++] = recs[n]->items[0].entry;
-    const char *resources[] = { "urn:fw", "urn:mw", "urn:mw2" };
-    char *expect[3] = { NULL };
+    const char *resources[] = { "urn:fw", "urn:mw", "urn:mw2", "urn:cw" };
+    const size_t nres = sizeof resources / sizeof resources[0];
+    char *expect[4] = { NULL };
     srand (42);
     for (int round = 0; round < 24; round++) {
         s_world_t r;
@@ -529,7 +554,7 @@ test_arrival_order_does_not_matter (void **state)
         }
         for (size_t k = 0; k < m; k++)
             s_store (r.st, order[k]);
-        for (size_t k = 0; k < 3; k++) {
+        for (size_t k = 0; k < nres; k++) {
             json_t *res = s_res (&r, resources[k]);
             char *text = json_dumps (res, JSON_SORT_KEYS | JSON_COMPACT);
             if (!expect[k])
@@ -546,25 +571,73 @@ test_arrival_order_does_not_matter (void **state)
         assert_int_equal (vf_store_check (r.st, &rep, NULL), 0);
         if (rep.bad_entries || rep.bad_index || rep.bad_state)
             fail_msg ("round %d: %s", round, rep.first_problem);
-        assert_int_equal (rep.resources, 3);
+        assert_int_equal (rep.resources, nres);
         s_end (&r);
     }
-    /* and the values are the ones worked out by hand */
+    /* and the values are the ones worked out by hand, also when everything
+       comes in one batch, backwards (one transaction, recomputed once) */
     s_world_t r;
     s_world (&r);
+    vf_entry_t *back[16];
+    vf_ingest_result_t res[16];
     for (size_t k = 0; k < m; k++)
-        s_store (r.st, all[k]);
+        back[k] = all[m - 1 - k];
+    assert_int_equal (vf_store_ingest (r.st, back, m, res, NULL), 0);
+    for (size_t k = 0; k < m; k++)
+        assert_int_equal (res[k].outcome, VF_OUTCOME_STORED);
+    for (size_t k = 0; k < nres; k++) {
+        json_t *one = s_res (&r, resources[k]);
+        char *text = json_dumps (one, JSON_SORT_KEYS | JSON_COMPACT);
+        assert_string_equal (text, expect[k]);
+        free (text);
+        json_decref (one);
+    }
     s_expect (&r, "urn:fw", "53.5 kilogram", "53.5 kilogram"); /* 100 - 5 - 40 - 1.5 */
     s_expect (&r, "urn:mw", "30 kilogram", "30 kilogram");     /* 40 confirmed, 10 moved on */
-    s_expect (&r, "urn:mw2", "10 kilogram", "10 kilogram");
+    s_expect (&r, "urn:mw2", "10 kilogram", "10 kilogram");    /* the mill's, not the farm's */
+    s_expect (&r, "urn:cw", "7 kilogram", "7 kilogram");       /* the carrier's own urn:sale */
     json_t *mw = s_res (&r, "urn:mw");
     assert_string_equal (s_str (mw, "currentLocation"), "urn:mill-yard");
     json_decref (mw);
+    mw = s_res (&r, "urn:mw2");
+    char mill[VF_TEXT_MAX];
+    assert_string_equal (s_str (mw, "owner"),
+                         vf_text_encode (mill, VF_TEXT_KEY, vf_identity_public (w.mill)));
+    assert_int_equal (json_integer_value (json_object_get (mw, "pending")), 0);
+    json_decref (mw);
     s_end (&r);
-    for (size_t k = 0; k < 3; k++)
+    for (size_t k = 0; k < nres; k++)
         free (expect[k]);
     for (size_t k = 0; k <= n; k++)
         vf_records_destroy (&recs[k]);
+    s_end (&w);
+}
+
+/*  An event dated more than a day after it was signed orders at its
+    signing time: it cannot claim the last word on a resource. */
+static void
+test_a_far_future_event_orders_when_signed (void **state)
+{
+    s_world_t w;
+    s_world (&w);
+    s_publish (
+        &w, w.farm,
+        EV ("\"@id\": \"urn:late\", \"hasPointInTime\": \"2100-01-01T00:00:00Z\", "
+            "\"action\": \"raise\", " AGENTS (FARM, FARM) ", \"resourceInventoriedAs\": "
+                                                          "\"urn:r\", " QTY ("1", "kilogram")));
+    s_publish (&w, w.farm,
+               EV ("\"@id\": \"urn:next\", \"action\": \"raise\", " AGENTS (
+                   FARM, FARM) ", \"resourceInventoriedAs\": \"urn:r\", " QTY ("2", "kilogram")));
+    vf_entry_t **hist = NULL;
+    size_t nh = 0;
+    assert_int_equal (vf_store_history (w.st, "urn:r", &hist, &nh, NULL), 0);
+    assert_int_equal (nh, 2);
+    assert_string_equal (vf_entry_iri (hist[0]), "urn:late");
+    assert_string_equal (vf_entry_iri (hist[1]), "urn:next");
+    vf_store_free_entries (&hist, nh);
+    json_t *res = s_res (&w, "urn:r");
+    assert_string_equal (s_str (res, "previousEvent"), "urn:next");
+    json_decref (res);
     s_end (&w);
 }
 
@@ -581,6 +654,7 @@ main (void)
         cmocka_unit_test (test_only_the_owner_defines_a_resource),
         cmocka_unit_test (test_a_cross_owner_event_waits_for_confirmation),
         cmocka_unit_test (test_arrival_order_does_not_matter),
+        cmocka_unit_test (test_a_far_future_event_orders_when_signed),
     };
     return cmocka_run_group_tests (tests, s_setup, s_teardown);
 }
