@@ -486,7 +486,7 @@ s_blob (const vf_record_t *rec, uint8_t **blob, size_t *len, vf_err_t *err)
 }
 
 static void
-s_import_one (vf_job_t *job, size_t k, const json_t *node)
+s_import_one (vf_api_t *a, vf_job_t *job, size_t k, const json_t *node)
 {
     vf_records_t *recs = NULL;
     vf_err_t err = { 0 };
@@ -496,6 +496,12 @@ s_import_one (vf_job_t *job, size_t k, const json_t *node)
                          recs->n);
     if (rc == 0)
         rc = s_blob (&recs->items[0], &job->blobs[k], &job->blob_lens[k], &err);
+    /*  our own entries coming back (a dump, a backup): what we publish next
+        must never reuse their seqs */
+    const vf_entry_t *e = rc == 0 ? recs->items[0].entry : NULL;
+    if (e && memcmp (e->author, vf_identity_public (a->identity), VF_KEY_BYTES) == 0 &&
+        e->seq >= a->next_seq)
+        a->next_seq = e->seq + 1;
     if (rc)
         vf_job_refuse (job, k, rc, vf_err_msg (&err, rc));
     vf_records_destroy (&recs);
@@ -523,7 +529,7 @@ s_import (s_call_t *c)
         return s_fail (c, VF_API_INTERNAL, "out of memory");
     }
     for (size_t k = 0; k < job->n; k++)
-        s_import_one (job, k, json_array_get (list, k));
+        s_import_one (c->api, job, k, json_array_get (list, k));
     c->job = job;
     return 0;
 }
@@ -675,6 +681,8 @@ vf_api_finish (vf_api_t *api, const json_t *req, vf_job_t *job)
                               : r->outcome == VF_OUTCOME_DUPLICATE ? "duplicate"
                                                                    : "refused";
         json_object_set_new (one, "outcome", json_string (outcome));
+        if (r->fork) /* stored, and with another entry of the same author and seq */
+            json_object_set_new (one, "fork", json_true ());
         if (r->outcome == VF_OUTCOME_REJECTED || r->outcome == 0) {
             json_object_set_new (one, "reason", json_string (r->reason[0] ? r->reason : "refused"));
             refused++;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -319,6 +320,38 @@ test_verify (void **state)
     s_expect (f, 1, "err", "write it as a string");
 }
 
+/*  db load stores signed entries offline, skips what it holds, and is
+    refused while a node holds the directory's lock; db dump gives back
+    what was loaded, and db check finds it clean. */
+static void
+test_db_load_dump (void **state)
+{
+    s_fix_t *f = *state;
+    s_signed (f, "k", "1", s_doc, "signed.jsonl");
+    assert_int_equal (mkdir (s_path (f, "node"), 0700), 0);
+    /* a running node holds DIR/vfnode.lock: loading beside it is refused */
+    int fd = open (s_path (f, "node/vfnode.lock"), O_RDWR | O_CREAT, 0600);
+    assert_true (fd >= 0);
+    assert_int_equal (flock (fd, LOCK_EX), 0);
+    s_run (f, NULL, "db", "load", "-d", s_path (f, "node"), s_path (f, "signed.jsonl"), NULL);
+    s_expect (f, 1, "err", "is running");
+    close (fd);
+    s_run (f, NULL, "db", "load", "-d", s_path (f, "node"), s_path (f, "signed.jsonl"), NULL);
+    s_expect (f, 0, "out", "2 stored, 0 already held, 0 refused");
+    s_run (f, NULL, "db", "load", "-d", s_path (f, "node"), s_path (f, "signed.jsonl"), NULL);
+    s_expect (f, 0, "out", "0 stored, 2 already held, 0 refused");
+    s_run (f, NULL, "db", "check", "-d", s_path (f, "node"), NULL);
+    s_expect (f, 0, "out", "");
+    /* the dump carries the same signed entries into another store */
+    s_run (f, NULL, "db", "dump", "-d", s_path (f, "node"), "-o", s_path (f, "dump.jsonl"), NULL);
+    s_expect (f, 0, "out", "");
+    assert_int_equal (mkdir (s_path (f, "copy"), 0700), 0);
+    s_run (f, NULL, "db", "load", "-d", s_path (f, "copy"), s_path (f, "dump.jsonl"), NULL);
+    s_expect (f, 0, "out", "2 stored, 0 already held, 0 refused");
+    s_run (f, NULL, "db", "load", "-d", s_path (f, "copy"), s_path (f, "signed.jsonl"), NULL);
+    s_expect (f, 0, "out", "0 stored, 2 already held, 0 refused");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -340,6 +373,7 @@ main (int argc, char **argv)
         cmocka_unit_test_setup_teardown (test_keygen, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_sign, s_setup, s_teardown),
         cmocka_unit_test_setup_teardown (test_verify, s_setup, s_teardown),
+        cmocka_unit_test_setup_teardown (test_db_load_dump, s_setup, s_teardown),
     };
     return cmocka_run_group_tests (tests, NULL, NULL);
 }

@@ -1,12 +1,17 @@
 /*  cmd_db.c - vfctl db stat|check|dump|load: offline commands that read
     (or, for load, write) a node's store directly. They work while the
     daemon runs: LMDB allows any number of readers beside its writer. */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
+#include "vf_config.h"
 #include "vf_jsonld.h"
 #include "vf_limits.h"
 #include "vf_store.h"
@@ -26,12 +31,15 @@ const vfctl_cmd_t vfctl_cmd_db = {
     "check and dump only read and are safe while vfnode runs.\n"
     "\n"
     "  stat    rows per table, map size and use, schema version\n"
-    "  check   verify every entry's signature and ValueFlows rules and every\n"
-    "          index row against the log; exit 1 if anything is wrong\n"
+    "  check   verify every entry's signature and ValueFlows rules, the main\n"
+    "          index rows and every resource's state against the log; exit 1\n"
+    "          if anything is wrong\n"
     "  dump    every entry as JSON lines (the format of vfctl sign), in the\n"
     "          order the store received them\n"
     "  load    verify and store the entries of a dump (or of vfctl sign);\n"
-    "          entries already held are skipped; exit 1 if any was refused\n"
+    "          entries already held are skipped; exit 1 if any was refused.\n"
+    "          Refused while the node runs (use vfctl import then); the store\n"
+    "          may grow to store/map_size of DIR/vfnode.conf\n"
     "\n"
     "Options:\n"
     "  -d, --dir DIR    node directory (default: $VFNODE_DIR, else /var/lib/vfnode\n"
@@ -57,13 +65,44 @@ static int
 s_open (const char *dir, bool read_only, vf_store_t **st)
 {
     char path[1024];
-    snprintf (path, sizeof path, "%s/store", dir);
     vf_store_opts_t opts = { 0, read_only };
     vf_err_t err = { 0 };
-    int rc = vf_store_open (st, path, &opts, &err);
+    int rc = 0;
+    if (!read_only) { /* a store we write grows as far as the node lets it */
+        vf_config_t *cfg = vf_config_new ();
+        snprintf (path, sizeof path, "%s/vfnode.conf", dir);
+        rc = !cfg ? VF_ENOMEM : access (path, F_OK) == 0 ? vf_config_load (cfg, path, &err) : 0;
+        if (rc == 0)
+            opts.map_size = vf_config_size (cfg, "store/map_size");
+        vf_config_destroy (&cfg);
+    }
+    snprintf (path, sizeof path, "%s/store", dir);
+    if (rc == 0)
+        rc = vf_store_open (st, path, &opts, &err);
     if (rc)
         return vfctl_fail ("db", VFCTL_ERROR, "%s", vf_err_msg (&err, rc));
     return 0;
+}
+
+/*  db load writes the store itself: never beside a running node, which
+    would go on numbering its own entries without seeing the loaded ones.
+    Holds the node's directory lock (vfnode.lock) until *fd is closed. */
+static int
+s_lock (const char *dir, int *fd)
+{
+    char path[1024];
+    snprintf (path, sizeof path, "%s/vfnode.lock", dir);
+    *fd = open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (*fd < 0)
+        return vfctl_fail ("db load", VFCTL_ERROR, "cannot open %s: %s", path, strerror (errno));
+    if (flock (*fd, LOCK_EX | LOCK_NB) == 0)
+        return 0;
+    close (*fd);
+    *fd = -1;
+    return vfctl_fail ("db load", VFCTL_ERROR,
+                       "the node in %s is running (%s is locked): stop it first, or send the "
+                       "entries to it with `vfctl import`",
+                       dir, path);
 }
 
 static int
@@ -220,7 +259,8 @@ s_load (const s_opts_t *o, const char *file)
     s_load_t *l = calloc (1, sizeof *l);
     if (!l)
         return vfctl_fail ("db load", VFCTL_ERROR, "out of memory");
-    int ret = s_open (o->dir, false, &l->st) ? VFCTL_ERROR : VFCTL_OK;
+    int fd = -1;
+    int ret = s_lock (o->dir, &fd) || s_open (o->dir, false, &l->st) ? VFCTL_ERROR : VFCTL_OK;
     if (ret == VFCTL_OK)
         ret = vfctl_read_entries ("db load", file, s_on_load, l);
     if (ret == VFCTL_OK && l->n)
@@ -228,6 +268,8 @@ s_load (const s_opts_t *o, const char *file)
     for (size_t k = 0; k < l->n; k++)
         vf_entry_destroy (&l->batch[k]);
     vf_store_destroy (&l->st);
+    if (fd >= 0)
+        close (fd);
     if (ret == VFCTL_OK && !l->failed)
         printf ("%" PRIu64 " stored, %" PRIu64 " already held, %" PRIu64 " refused\n", l->stored,
                 l->duplicate, l->rejected);
