@@ -229,8 +229,11 @@ s_resource (s_call_t *c)
     vf_entry_t **hist = NULL;
     size_t n = 0;
     vf_err_t err = { 0 };
+    const json_t *want = json_object_get (c->req, "history");
+    if (want && !json_is_boolean (want))
+        return s_fail (c, VF_API_BAD_REQUEST, "'history' must be true or false");
     int rc = vf_store_resource (c->api->store, iri, &res, &err);
-    if (rc == 0 && json_is_true (json_object_get (c->req, "history")))
+    if (rc == 0 && json_is_true (want))
         rc = vf_store_history (c->api->store, iri, &hist, &n, &err);
     if (rc) {
         json_decref (res);
@@ -249,7 +252,9 @@ s_process (s_call_t *c)
     const char *iri;
     if (s_str (c, "iri", &iri, true))
         return -1;
-    vf_query_t q = { .process = iri, .limit = 1000 };
+    vf_query_t q = { .process = iri, .cls = "EconomicEvent", .limit = 1000 };
+    if (s_uint (c, "after", &q.after, UINT64_MAX >> 1))
+        return -1;
     vf_entry_t **page = NULL;
     size_t n = 0;
     uint64_t next = 0;
@@ -264,7 +269,8 @@ s_process (s_call_t *c)
                                vf_jsonld_export_entry (page[k], false));
     }
     vf_store_free_entries (&page, n);
-    c->result = json_pack ("{s:s, s:o, s:o}", "iri", iri, "inputs", in, "outputs", out);
+    c->result = json_pack ("{s:s, s:o, s:o, s:o}", "iri", iri, "inputs", in, "outputs", out, "next",
+                           next ? json_integer ((json_int_t) next) : json_null ());
     return 0;
 }
 

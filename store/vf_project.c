@@ -190,9 +190,12 @@ s_add (json_t *state, const vf_fx_t *fx)
         vf_decimal_t have;
         if (!unit || strcmp (unit, fx->unit) != 0 ||
             vf_decimal_parse_canonical (&have, json_string_value (num), json_string_length (num),
-                                        NULL) ||
-            vf_decimal_add (&sum, have, fx->delta)) {
+                                        NULL)) {
             s_count (state, "unitMismatches");
+            return 0;
+        }
+        if (vf_decimal_add (&sum, have, fx->delta)) {
+            s_count (state, "overflows"); /* beyond 18 digits: the sum is left as it was */
             return 0;
         }
     }

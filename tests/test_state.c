@@ -388,6 +388,15 @@ test_units_are_never_summed_across (void **state)
     s_expect (&w, "urn:oil", "10 kilogram", "10 kilogram");
     json_t *res = s_res (&w, "urn:oil");
     assert_int_equal (json_integer_value (json_object_get (res, "unitMismatches")), 2);
+    assert_null (json_object_get (res, "overflows"));
+    json_decref (res);
+    /* a sum beyond 18 digits is counted, never wrapped or rounded */
+    s_raise (&w, w.farm, "urn:big", "999999999999999999");
+    s_raise (&w, w.farm, "urn:big", "1");
+    s_expect (&w, "urn:big", "999999999999999999 kilogram", "999999999999999999 kilogram");
+    res = s_res (&w, "urn:big");
+    assert_int_equal (json_integer_value (json_object_get (res, "overflows")), 2);
+    assert_null (json_object_get (res, "unitMismatches"));
     json_decref (res);
     s_end (&w);
 }

@@ -52,22 +52,14 @@ static int
 s_parse (const vfctl_cmd_t *cmd, int argc, char **argv, s_opts_t *o)
 {
     static const struct option longopts[] = {
-        { "dir", required_argument, NULL, 'd' },
-        { "json", no_argument, NULL, 'j' },
-        { "name", required_argument, NULL, 'n' },
-        { "out", required_argument, NULL, 'o' },
-        { "author", required_argument, NULL, 'A' },
-        { "class", required_argument, NULL, 'C' },
-        { "action", required_argument, NULL, 'a' },
-        { "resource", required_argument, NULL, 'r' },
-        { "process", required_argument, NULL, 'p' },
-        { "agent", required_argument, NULL, 'g' },
-        { "after", required_argument, NULL, 'f' },
-        { "limit", required_argument, NULL, 'l' },
-        { "audience", required_argument, NULL, 'u' },
-        { "history", no_argument, NULL, 'H' },
-        { "network", required_argument, NULL, 'N' },
-        { NULL, 0, NULL, 0 },
+        { "dir", required_argument, NULL, 'd' },      { "json", no_argument, NULL, 'j' },
+        { "name", required_argument, NULL, 'n' },     { "out", required_argument, NULL, 'o' },
+        { "author", required_argument, NULL, 'A' },   { "class", required_argument, NULL, 'C' },
+        { "action", required_argument, NULL, 'a' },   { "resource", required_argument, NULL, 'r' },
+        { "process", required_argument, NULL, 'p' },  { "agent", required_argument, NULL, 'g' },
+        { "after", required_argument, NULL, 'f' },    { "limit", required_argument, NULL, 'l' },
+        { "audience", required_argument, NULL, 'u' }, { "history", no_argument, NULL, 'H' },
+        { "network", required_argument, NULL, 'N' },  { NULL, 0, NULL, 0 },
     };
     o->req = json_object ();
     int c;
@@ -734,7 +726,9 @@ S_CMD (resource, "resource", "a resource's state (quantities, custody, location 
        "--history adds its events in order.\n" S_OFFLINE S_DIR_HELP
        "\nExample:\n  vfctl resource -d farm https://farm.coop.example/lot/wool-2026-11\n")
 S_CMD (process, "process", "a process's input and output events",
-       "usage: vfctl process [-d DIR] IRI\n\n" S_OFFLINE S_DIR_HELP
+       "usage: vfctl process [-d DIR] [--after N] IRI\n\n"
+       "The economic events that are its inputs and outputs, as JSON, 1000 at a\n"
+       "time: when \"next\" is not null, ask again with --after NEXT.\n" S_OFFLINE S_DIR_HELP
        "\nExample:\n  vfctl process -d farm https://farm.coop.example/process/shearing-2026-11\n")
 S_CMD (pending, "pending", "events by others that wait for our confirmation",
        "usage: vfctl pending [-d DIR] [--json]\n\n"

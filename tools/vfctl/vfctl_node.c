@@ -14,24 +14,32 @@
 #define S_REPLY_TIMEOUT_MS 60000
 
 static int
-s_call_daemon (const char *dir, const json_t *req, json_t **reply)
+s_call_daemon (const char *cmd, const char *dir, const json_t *req, json_t **reply)
 {
     zsock_t *dealer = zsock_new (ZMQ_DEALER);
     if (!dealer)
-        return VFCTL_ERROR;
+        return vfctl_fail (cmd, VFCTL_ERROR, "cannot make a ZeroMQ socket");
     zsock_set_linger (dealer, 0);
     char *text = json_dumps (req, JSON_COMPACT);
     int rc = VFCTL_NONODE;
     if (text && zsock_connect (dealer, "ipc://%s/control.sock", dir) == 0 &&
         zstr_send (dealer, text) == 0) {
+        /*  the request is out: from here on the node is running, and
+            silence is an error of its own, not "not running" */
         zpoller_t *poller = zpoller_new (dealer, NULL);
         if (poller && zpoller_wait (poller, S_REPLY_TIMEOUT_MS) == dealer) {
             char *answer = zstr_recv (dealer);
             json_error_t jerr;
             *reply = answer ? json_loads (answer, 0, &jerr) : NULL;
-            rc = *reply ? VFCTL_OK : VFCTL_ERROR;
+            rc = *reply ? VFCTL_OK
+                        : vfctl_fail (cmd, VFCTL_ERROR, "the node in %s answered with bad JSON: %s",
+                                      dir, answer ? jerr.text : "nothing");
             zstr_free (&answer);
-        }
+        } else
+            rc = vfctl_fail (cmd, VFCTL_ERROR,
+                             "the node in %s did not answer within %d s; it may be overloaded "
+                             "or stuck (see its log); the request may still take effect",
+                             dir, S_REPLY_TIMEOUT_MS / 1000);
         zpoller_destroy (&poller);
     }
     free (text);
@@ -96,7 +104,7 @@ vfctl_call (const char *cmd, const char *dir, json_t *req, bool read_only, json_
     int rc;
     *result = NULL;
     if (s_running (dir))
-        rc = s_call_daemon (dir, req, &reply);
+        rc = s_call_daemon (cmd, dir, req, &reply);
     else if (read_only)
         rc = s_call_offline (cmd, dir, req, &reply);
     else
