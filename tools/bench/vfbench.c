@@ -12,6 +12,8 @@
       publish  entries per second published through the control API
                (JSON-LD in, validate, sign, durable store, reply), in
                requests of 1 record and of 1000, against the sign ceiling
+      recon    round trips and bytes to reconcile two stores of --entries
+               entries, against sending all ids (bench_recon.c)
     Each is measured `--runs` times (default 5); the median and the spread
     (min..max) are printed. No figure is asserted: these machines are
     shared and noisy.
@@ -30,9 +32,10 @@
 #include "vf_jsonld.h"
 #include "vf_limits.h"
 #include "vf_store.h"
+#include "vfbench.h"
 
-static double
-s_now (void)
+double
+vfbench_now (void)
 {
     struct timespec ts;
     clock_gettime (CLOCK_MONOTONIC, &ts);
@@ -90,11 +93,11 @@ s_make_entries (const vf_identity_t *id, size_t n)
 static double
 s_verify_rate (vf_entry_t **all, size_t n)
 {
-    double t0 = s_now ();
+    double t0 = vfbench_now ();
     size_t ok = 0;
     for (size_t k = 0; k < n; k++)
         ok += vf_verify (all[k]->sig, all[k]->id, VF_HASH_BYTES, all[k]->author) == 0;
-    double dt = s_now () - t0;
+    double dt = vfbench_now () - t0;
     if (ok != n)
         fprintf (stderr, "vfbench: %zu signatures failed\n", n - ok);
     return (double) n / dt;
@@ -104,13 +107,13 @@ static double
 s_sign_rate (const vf_identity_t *id, size_t n)
 {
     uint8_t msg[32] = { 1 }, sig[VF_SIG_BYTES];
-    double t0 = s_now ();
+    double t0 = vfbench_now ();
     for (size_t k = 0; k < n; k++) {
         msg[0] = (uint8_t) k;
         if (vf_identity_sign (id, sig, msg, sizeof msg))
             exit (1);
     }
-    return (double) n / (s_now () - t0);
+    return (double) n / (vfbench_now () - t0);
 }
 
 /*  Open each blob as a peer would (decode, verify), then store batches of
@@ -130,7 +133,7 @@ s_ingest_rate (vf_entry_t **all, size_t n, const char *dir, int run)
     enum { BATCH = 1000 };
     vf_entry_t *batch[BATCH];
     vf_ingest_result_t res[BATCH];
-    double t0 = s_now ();
+    double t0 = vfbench_now ();
     for (size_t k = 0; k < n; k += BATCH) {
         size_t m = n - k < BATCH ? n - k : BATCH;
         for (size_t i = 0; i < m; i++)
@@ -146,7 +149,7 @@ s_ingest_rate (vf_entry_t **all, size_t n, const char *dir, int run)
             vf_entry_destroy (&batch[i]);
         }
     }
-    double rate = (double) n / (s_now () - t0);
+    double rate = (double) n / (vfbench_now () - t0);
     vf_store_destroy (&st);
     snprintf (cmd, sizeof cmd, "rm -rf '%s'", path);
     if (system (cmd) != 0)
@@ -234,7 +237,7 @@ s_publish_rate (const char *base, int run, size_t total, size_t batch)
     char **reqs = calloc (requests, sizeof *reqs);
     for (size_t k = 0; k < requests; k++)
         reqs[k] = s_publish_request (k * batch, batch);
-    double t0 = s_now ();
+    double t0 = vfbench_now ();
     while (done < requests) {
         while (sent < requests && sent - done < window)
             zstr_send (client, reqs[sent++]);
@@ -246,7 +249,7 @@ s_publish_rate (const char *base, int run, size_t total, size_t batch)
         zstr_free (&reply);
         done++;
     }
-    double rate = (double) (requests * batch) / (s_now () - t0);
+    double rate = (double) (requests * batch) / (vfbench_now () - t0);
     for (size_t k = 0; k < requests; k++)
         free (reqs[k]);
     free (reqs);
@@ -307,6 +310,7 @@ main (int argc, char **argv)
     s_row ("ingest (open+check+store), 1 core", i, "verify ceiling", v.median);
     s_row ("publish via control API, batch 1", p1, "sign ceiling", s.median);
     s_row ("publish via control API, batch 1000", p1000, "sign ceiling", s.median);
+    vfbench_recon (id, n, dir);
     for (size_t k = 0; k < n; k++)
         vf_entry_destroy (&all[k]);
     free (all);
