@@ -418,6 +418,10 @@ s_on_want (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m)
     s_serve (e, p);
 }
 
+/*  The writer never splits a job this small across transactions. */
+_Static_assert(VF_WIRE_ENTRIES_MAX <= VF_INGEST_BATCH_MAX,
+               "a peer's job must fit in one store transaction");
+
 /*  ENTRIES: within its credit and its networks, to the verifier pool. */
 static void
 s_on_entries (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m)
@@ -699,7 +703,9 @@ s_job_done (s_engine_t *e)
     if (zsock_recv (e->done, "p", &job) != 0 || !job)
         return;
     s_peer_t *p = s_peer_by_key (e, job->origin);
-    for (size_t k = 0; p && k < job->n; k++) {
+    /*  a job that failed in the store is not the peer's fault (a peer's job
+        fits in one transaction: it failed whole or not at all) */
+    for (size_t k = 0; p && !job->status && k < job->n; k++) {
         const vf_ingest_result_t *r = &job->results[k];
         if (r->outcome == VF_OUTCOME_STORED)
             p->entries_in++;
@@ -884,25 +890,37 @@ s_ctl (s_engine_t *e)
 
 /* ---------------------------------------------------------------- main */
 
+/*  Sockets and networks; 0, or -1 with the reason in why. */
 static int
-s_start (s_engine_t *e)
+s_start (s_engine_t *e, char *why, size_t len)
 {
     vf_err_t err = { 0 };
     if (vf_nets_load (&e->nets, e->a->dir, &err) != 0) {
-        VF_LOG_ERROR ("%s", err.msg);
+        snprintf (why, len, "%s", err.msg);
         return -1;
     }
     e->zap = vf_zap_new (s_zap_check, e);
     e->router = zsock_new (ZMQ_ROUTER);
     e->stored = zsock_new_sub (">" VF_WRITER_STORED, "");
     e->verify = zsock_new (ZMQ_PUSH);
-    e->done = zsock_new_pull ("@" VF_PEER_DONE);
+    e->done = zsock_new (ZMQ_PULL);
     e->ctl = zsock_new_rep ("@" VF_PEER_CTL);
     e->asked = zhashx_new ();
-    if (!e->zap || !e->router || !e->stored || !e->verify || !e->done || !e->ctl || !e->asked)
+    if (!e->zap || !e->router || !e->stored || !e->verify || !e->done || !e->ctl || !e->asked) {
+        snprintf (why, len, "cannot open its sockets");
         return -1;
+    }
     zhashx_set_destructor (e->asked, NULL);
     zhashx_set_duplicator (e->asked, NULL);
+    /*  inside the node, queues are unbounded: peer credit bounds the jobs
+        in flight, and a full queue would block us while the writer blocks
+        answering us (options before bind/connect) */
+    zsock_set_sndhwm (e->verify, 0);
+    zsock_set_rcvhwm (e->done, 0);
+    if (zsock_bind (e->done, "%s", VF_PEER_DONE) != 0) {
+        snprintf (why, len, "cannot bind " VF_PEER_DONE);
+        return -1;
+    }
     zsock_set_curve_server (e->router, 1);
     zsock_set_curve_secretkey_bin (e->router, vf_identity_curve_secret (e->a->identity));
     zsock_set_curve_publickey_bin (e->router, vf_identity_curve_public (e->a->identity));
@@ -911,14 +929,15 @@ s_start (s_engine_t *e)
     zsock_set_sndhwm (e->router, 1000);
     zsock_set_linger (e->router, 0);
     if (e->a->bind[0] && zsock_bind (e->router, "%s", e->a->bind) < 0) {
-        VF_LOG_ERROR ("cannot listen for peers on %s: %s", e->a->bind, zmq_strerror (zmq_errno ()));
+        snprintf (why, len, "cannot listen for peers on %s (peer/bind): %s", e->a->bind,
+                  zmq_strerror (zmq_errno ()));
         return -1;
     }
-    if (vf_verifier_connect (e->verify, e->a->verifiers) != 0)
-        return -1;
     e->poller = zpoller_new (vf_zap_socket (e->zap), e->router, e->stored, e->done, e->ctl, NULL);
-    if (!e->poller)
+    if (vf_verifier_connect (e->verify, e->a->verifiers) != 0 || !e->poller) {
+        snprintf (why, len, "cannot connect to the verifiers");
         return -1;
+    }
     s_rebuild (e);
     return 0;
 }
@@ -944,13 +963,16 @@ void
 vf_peer_actor (zsock_t *pipe, void *args)
 {
     s_engine_t e = { .a = args };
-    if (s_start (&e) != 0) {
+    char why[600] = "";
+    if (s_start (&e, why, sizeof why) != 0) {
         zsock_signal (pipe, 1);
+        zstr_sendf (pipe, "FAIL %s", why);
         s_stop (&e);
         return;
     }
     zpoller_add (e.poller, pipe);
     zsock_signal (pipe, 0);
+    zstr_send (pipe, "OK");
     int64_t next_tick = 0;
     for (;;) {
         zsock_t *which = zpoller_wait (e.poller, 100);

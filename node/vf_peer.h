@@ -19,7 +19,13 @@
     peer with peer/ban_after of them is refused for peer/ban_for.
 
     The control server asks the engine about peers and networks with JSON
-    requests on VF_PEER_CTL (REQ/REP).
+    requests on VF_PEER_CTL (REQ/REP). Its jobs go to the verifier pool and
+    come back from the writer on VF_PEER_DONE, queues without a high-water
+    mark (the credit it grants bounds them).
+
+    Start: the actor signals its pipe (zactor_new's handshake) and then
+    sends "OK", or "FAIL <reason>" (e.g. peer/bind cannot be bound) and
+    ends.
 */
 #ifndef VF_PEER_H
 #define VF_PEER_H

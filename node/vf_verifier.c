@@ -28,12 +28,21 @@ vf_verifier_actor (zsock_t *pipe, void *args)
 {
     int index = *(const int *) args;
     zsock_t *pull = zsock_new (ZMQ_PULL);
-    zsock_t *writer = zsock_new_push (">" VF_WRITER_ENDPOINT);
-    if (!pull || !writer || zsock_bind (pull, VF_VERIFIER_ENDPOINT, index) != 0) {
+    zsock_t *writer = zsock_new (ZMQ_PUSH);
+    /*  unbounded, set before bind/connect: the requesters bound what they
+        send (control/queue, peer credit); a full queue would block them */
+    if (pull)
+        zsock_set_rcvhwm (pull, 0);
+    if (writer)
+        zsock_set_sndhwm (writer, 0);
+    if (!pull || !writer || zsock_bind (pull, VF_VERIFIER_ENDPOINT, index) != 0 ||
+        zsock_connect (writer, "%s", VF_WRITER_ENDPOINT) != 0) {
         zsock_signal (pipe, 1);
+        zstr_sendf (pipe, "FAIL verifier %d cannot open its sockets", index);
         goto out;
     }
     zsock_signal (pipe, 0);
+    zstr_send (pipe, "OK");
     zpoller_t *poller = zpoller_new (pipe, pull, NULL);
     while (poller) {
         zsock_t *which = zpoller_wait (poller, -1);

@@ -6,7 +6,12 @@
     reaches the writer by this path.
 
     Requesters push jobs with a PUSH socket connected to every worker
-    (vf_verifier_connect): ZeroMQ spreads the jobs round-robin.
+    (vf_verifier_connect): ZeroMQ spreads the jobs round-robin. The
+    workers' queues have no high-water mark (nor should the requesters'
+    PUSH): requesters bound what they send themselves.
+
+    Start: a worker signals its pipe (zactor_new's handshake) and then
+    sends "OK", or "FAIL <reason>" and ends.
 */
 #ifndef VF_VERIFIER_H
 #define VF_VERIFIER_H
@@ -20,7 +25,8 @@
     stay valid until the actor signalled that it started). */
 void vf_verifier_actor (zsock_t *pipe, void *args);
 
-/*  Connect push to the first n workers. Returns 0 or -1. */
+/*  Connect push to the first n workers. Returns 0 or -1. Set push's
+    sndhwm (to 0) before. */
 int vf_verifier_connect (zsock_t *push, int n);
 
 #endif
