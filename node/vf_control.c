@@ -1,6 +1,8 @@
 /*  vf_control.c - the control server actor. */
 #include "vf_control.h"
 
+#include <errno.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "vf_api.h"
@@ -29,16 +31,47 @@ typedef struct {
     bool reading;      /* the router is in the poller */
     zhashx_t *waiting; /* token -> s_waiting_t */
     uint64_t next_token;
+    uint64_t replies_dropped; /* replies that could not be delivered */
 } s_control_t;
 
+/*  The control server running on this thread, for the status reply. */
+static _Thread_local const s_control_t *s_self;
+
+uint64_t
+vf_control_replies_dropped (void)
+{
+    return s_self ? s_self->replies_dropped : 0;
+}
+
+/*  Send the frames of msg as one message without waiting; 0 or -1 when
+    nothing was sent (the client is gone: EHOSTUNREACH, as the router is
+    mandatory; or its queue is full: EAGAIN). */
+static int
+s_send_now (zsock_t *router, zmsg_t *msg)
+{
+    size_t left = zmsg_size (msg);
+    for (zframe_t *f = zmsg_first (msg); f; f = zmsg_next (msg)) {
+        int flags = ZFRAME_REUSE | ZFRAME_DONTWAIT | (--left ? ZFRAME_MORE : 0);
+        if (zframe_send (&f, router, flags) != 0)
+            return -1; /* only the first frame can fail: the rest follow it */
+    }
+    return 0;
+}
+
+/*  Answer a request. A reply that cannot be delivered at once is dropped
+    and counted (status: requests.replies_dropped), never waited for. */
 static void
 s_send (s_control_t *c, zmsg_t *envelope, json_t *reply)
 {
     char *text = reply ? json_dumps (reply, JSON_COMPACT) : NULL;
-    if (text) {
-        zmsg_addstr (envelope, text);
-        if (zmsg_send (&envelope, c->router) != 0)
-            VF_LOG_DEBUG ("control: reply not sent (client gone or not reading)");
+    if (!text || zmsg_addstr (envelope, text) != 0 || s_send_now (c->router, envelope) != 0) {
+        c->replies_dropped++;
+        VF_LOG_LIMITED ("control-drop", VF_LOG_LEVEL_NOTICE,
+                        "control: a reply was dropped (%s); %llu so far",
+                        !text                    ? "out of memory"
+                        : zmq_errno () == EAGAIN ? "the client does not read its replies"
+                                                 : "the client is gone",
+                        (unsigned long long) c->replies_dropped);
     }
     free (text);
     zmsg_destroy (&envelope);
@@ -87,11 +120,29 @@ s_submit (s_control_t *c, zmsg_t *envelope, json_t *req, vf_job_t *job)
     zhashx_insert (c->waiting, &w->token, w);
     zsock_t *to = job->blobs ? c->verify : c->writer;
     if (zsock_send (to, "p", job) != 0) {
+        VF_LOG_ERROR ("control: cannot hand a job down the pipeline");
+        s_send (c, w->envelope,
+                vf_api_error (json_object_get (req, "id"), VF_API_INTERNAL,
+                              "cannot hand the request to the writer; nothing stored"));
+        w->envelope = NULL;
         zhashx_delete (c->waiting, &w->token);
         vf_job_destroy (&job);
         return;
     }
     c->api.in_flight++;
+}
+
+/*  The status reply's requests.replies_dropped, as long as vf_api does not
+    put it there itself (vf_control_replies_dropped). */
+static void
+s_status_extras (const s_control_t *c, const json_t *req, json_t *reply)
+{
+    const char *what = json_string_value (json_object_get (req, "request"));
+    json_t *requests = json_object_get (json_object_get (reply, "result"), "requests");
+    if (what && streq (what, "status") && json_is_object (requests) &&
+        !json_object_get (requests, "replies_dropped"))
+        json_object_set_new (requests, "replies_dropped",
+                             json_integer ((json_int_t) c->replies_dropped));
 }
 
 static void
@@ -128,8 +179,10 @@ s_request (s_control_t *c)
         if (job) {
             s_submit (c, msg, req, job);
             req = NULL, msg = NULL; /* transferred */
-        } else
+        } else {
+            s_status_extras (c, req, reply);
             s_send (c, msg, reply);
+        }
         msg = NULL;
     }
     zmsg_destroy (&msg);
@@ -165,35 +218,62 @@ s_finished (s_control_t *c)
     s_flow (c);
 }
 
+/*  Sockets; 0, or -1 with the reason in why. */
 static int
-s_open (s_control_t *c, zsock_t *pipe)
+s_open (s_control_t *c, char *why, size_t len)
 {
     const vf_control_args_t *a = c->args;
     char path[1200];
     snprintf (path, sizeof path, "%s/control.sock", a->dir);
     unlink (path); /* a stale socket of a node that died; the lock proved we are alone */
     c->router = zsock_new (ZMQ_ROUTER);
-    c->done = zsock_new_pull ("@" VF_CONTROL_DONE);
-    c->writer = zsock_new_push (">" VF_WRITER_ENDPOINT);
+    c->done = zsock_new (ZMQ_PULL);
+    c->writer = zsock_new (ZMQ_PUSH);
     c->verify = zsock_new (ZMQ_PUSH);
     c->peer_ctl = zsock_new_dealer (">" VF_PEER_CTL);
     c->waiting = zhashx_new ();
-    if (!c->router || !c->done || !c->writer || !c->verify || !c->peer_ctl || !c->waiting)
+    if (!c->router || !c->done || !c->writer || !c->verify || !c->peer_ctl || !c->waiting) {
+        snprintf (why, len, "out of memory");
         return -1;
+    }
     /*  keys are the waiting entries' own tokens: not copied, not freed */
     zhashx_set_key_duplicator (c->waiting, NULL);
     zhashx_set_key_destructor (c->waiting, NULL);
     zhashx_set_destructor (c->waiting, s_free_waiting);
-    /*  a hostile local client cannot make us hold more than this per message */
-    zsock_set_maxmsgsize (c->router, (int64_t) a->max_request * 4 + 4096);
-    zsock_set_sndhwm (c->router, 1000);
-    if (zsock_bind (c->router, "ipc://%s", path) != 0) {
-        VF_LOG_ERROR ("cannot bind the control socket %s: %s", path, zmq_strerror (zmq_errno ()));
+    /*  inside the node, queues are unbounded: control/queue bounds the
+        jobs in flight, and a full queue would block us while the writer
+        blocks answering us (options before bind/connect) */
+    zsock_set_rcvhwm (c->done, 0);
+    zsock_set_sndhwm (c->writer, 0);
+    zsock_set_sndhwm (c->verify, 0);
+    /*  what a local client can make us hold: a few requests per
+        connection, none larger than a request we answer with too_large */
+    zsock_set_maxmsgsize (c->router, (int) (a->max_request + VF_CONTROL_MSG_SLACK));
+    zsock_set_rcvhwm (c->router, VF_CONTROL_RCVHWM);
+    zsock_set_sndhwm (c->router, VF_CONTROL_SNDHWM);
+    zsock_set_router_mandatory (c->router, 1); /* a reply to a gone client fails */
+    if (zsock_bind (c->done, "%s", VF_CONTROL_DONE) != 0 ||
+        zsock_connect (c->writer, "%s", VF_WRITER_ENDPOINT) != 0) {
+        snprintf (why, len, "cannot open its inproc sockets");
         return -1;
     }
-    if (chmod (path, 0600) != 0)
+    if (zsock_bind (c->router, "ipc://%s", path) != 0) {
+        struct stat st;
+        bool other = lstat (path, &st) == 0 && !S_ISSOCK (st.st_mode);
+        snprintf (why, len, "cannot bind the control socket %s: %s", path,
+                  other ? "something else of that name is in the way; remove it"
+                        : zmq_strerror (zmq_errno ()));
         return -1;
-    return vf_verifier_connect (c->verify, a->verifiers);
+    }
+    if (chmod (path, 0600) != 0) {
+        snprintf (why, len, "cannot make %s private (chmod 0600): %s", path, strerror (errno));
+        return -1;
+    }
+    if (vf_verifier_connect (c->verify, a->verifiers) != 0) {
+        snprintf (why, len, "cannot connect to the verifiers");
+        return -1;
+    }
+    return 0;
 }
 
 /*  Hash and compare tokens by value (uint64_t keys). */
@@ -220,12 +300,18 @@ vf_control_actor (zsock_t *pipe, void *args)
     c.api.dir = c.args->dir;
     c.api.started = zclock_time ();
     uint64_t last = 0;
-    if (s_open (&c, pipe) != 0 ||
-        vf_store_last_seq (c.args->store, vf_identity_public (c.args->identity), &last, NULL) !=
-            0) {
+    char why[1400] = "";
+    vf_err_t err = { 0 };
+    int rc = s_open (&c, why, sizeof why);
+    if (rc == 0 && (rc = vf_store_last_seq (c.args->store, vf_identity_public (c.args->identity),
+                                            &last, &err)) != 0)
+        snprintf (why, sizeof why, "%s", vf_err_msg (&err, rc));
+    if (rc) {
         zsock_signal (pipe, 1);
+        zstr_sendf (pipe, "FAIL %s", why);
         goto out;
     }
+    s_self = &c;
     zhashx_set_key_hasher (c.waiting, s_token_hash);
     zhashx_set_key_comparator (c.waiting, s_token_cmp);
     c.api.next_seq = last + 1;
@@ -233,6 +319,7 @@ vf_control_actor (zsock_t *pipe, void *args)
     c.poller = zpoller_new (pipe, c.done, c.router, NULL);
     c.reading = true;
     zsock_signal (pipe, 0);
+    zstr_send (pipe, "OK");
     int64_t stop_by = 0;
     while (c.poller) {
         zsock_t *which = zpoller_wait (c.poller, stop_by ? 100 : -1);
@@ -259,6 +346,7 @@ vf_control_actor (zsock_t *pipe, void *args)
             s_flow (&c);
     }
 out:
+    s_self = NULL;
     zpoller_destroy (&c.poller);
     zhashx_destroy (&c.waiting);
     zsock_destroy (&c.router);

@@ -8,9 +8,17 @@
     (verifier pool, writer) and are answered after the commit. When more
     than `queue` requests wait for the writer, the server stops reading
     requests until some are answered: fast clients are slowed by ZeroMQ's
-    queues, not dropped, and the node's memory stays bounded.
+    queues, not dropped, and the node's memory stays bounded (at most
+    VF_CONTROL_RCVHWM requests of max_request + VF_CONTROL_MSG_SLACK bytes
+    queued per connection; a larger message closes the connection).
 
-    On $TERM it stops reading requests, waits (up to 10 s) for the
+    Replies are sent without waiting: a reply to a client that is gone, or
+    that has VF_CONTROL_SNDHWM replies it has not read, is dropped and
+    counted (vf_control_replies_dropped).
+
+    Start: the actor signals its pipe (zactor_new's handshake) and then
+    sends "OK", or "FAIL <reason>" (e.g. the socket cannot be bound) and
+    ends. On $TERM it stops reading requests, waits (up to 10 s) for the
     answers of what it already handed to the writer, sends them, and stops.
 */
 #ifndef VF_CONTROL_H
@@ -20,6 +28,20 @@
 
 #include "vf_identity.h"
 #include "vf_store.h"
+
+/*  Requests queued per client connection before ZeroMQ stops reading
+    from it: a client gets its requests in one after the other; more
+    would only hold memory (up to one max_request message each). */
+#define VF_CONTROL_RCVHWM 4
+
+/*  Largest message the control socket takes: control/max_request plus
+    this slack, so that a request just over the limit is answered
+    too_large; a larger one closes the connection unanswered. */
+#define VF_CONTROL_MSG_SLACK (64 * 1024)
+
+/*  Replies queued to one client that does not read them before further
+    replies to it are dropped (and counted). */
+#define VF_CONTROL_SNDHWM 1000
 
 typedef struct {
     vf_store_t *store;
@@ -32,5 +54,11 @@ typedef struct {
 } vf_control_args_t;
 
 void vf_control_actor (zsock_t *pipe, void *args);
+
+/*  Replies the control server could not deliver since it started (the
+    client was gone, or did not read its replies). It counts on the
+    control server's own thread, where the API's status reply is built;
+    on any other thread (vfctl offline) it is 0. */
+uint64_t vf_control_replies_dropped (void);
 
 #endif

@@ -31,6 +31,10 @@
 
 #define VFNODE_VERSION "0.1.0"
 
+/*  How long an actor may take to say that it started (it opens sockets
+    and reads a little from the store: milliseconds). */
+#define VFNODE_START_TIMEOUT_MS 10000
+
 static const char *s_help =
     "usage: vfnode [-d DIR] [--check-config | --print-config]\n"
     "\n"
@@ -160,13 +164,40 @@ s_open (s_node_t *n)
     return 0;
 }
 
+/*  Start an actor and wait for its word: after zactor_new's handshake
+    each of ours sends "OK" or "FAIL <reason>". NULL if it did not start,
+    with a message naming what failed. */
+static zactor_t *
+s_actor (zactor_fn *fn, void *args, const char *what)
+{
+    zactor_t *actor = zactor_new (fn, args);
+    char *word = NULL;
+    if (actor) {
+        zpoller_t *poller = zpoller_new (actor, NULL);
+        if (poller && zpoller_wait (poller, VFNODE_START_TIMEOUT_MS) == actor)
+            word = zstr_recv (actor);
+        zpoller_destroy (&poller);
+    }
+    if (word && streq (word, "OK")) {
+        zstr_free (&word);
+        return actor;
+    }
+    const char *why = !actor ? "out of memory" : !word ? "it did not report within 10 s" : word;
+    if (word && strncmp (word, "FAIL ", 5) == 0)
+        why = word + 5;
+    VF_LOG_ERROR ("cannot start the %s: %s", what, why);
+    zstr_free (&word);
+    zactor_destroy (&actor);
+    return NULL;
+}
+
 static int
 s_start (s_node_t *n)
 {
     n->writer_args =
         (vf_writer_args_t){ n->store, (size_t) vf_config_int (n->cfg, "ingest/batch_max"),
                             (int) vf_config_duration (n->cfg, "ingest/batch_wait") };
-    n->writer = zactor_new (vf_writer_actor, &n->writer_args);
+    n->writer = s_actor (vf_writer_actor, &n->writer_args, "writer");
     if (!n->writer)
         return -1;
     n->nverifiers = (int) vf_config_int (n->cfg, "verify/threads");
@@ -176,9 +207,13 @@ s_start (s_node_t *n)
         n->nverifiers = 1;
     n->verifiers = calloc ((size_t) n->nverifiers, sizeof *n->verifiers);
     n->verifier_index = calloc ((size_t) n->nverifiers, sizeof *n->verifier_index);
-    for (int k = 0; n->verifiers && n->verifier_index && k < n->nverifiers; k++) {
+    if (!n->verifiers || !n->verifier_index) {
+        VF_LOG_ERROR ("cannot start the verifiers: out of memory");
+        return -1;
+    }
+    for (int k = 0; k < n->nverifiers; k++) {
         n->verifier_index[k] = k;
-        if (!(n->verifiers[k] = zactor_new (vf_verifier_actor, &n->verifier_index[k])))
+        if (!(n->verifiers[k] = s_actor (vf_verifier_actor, &n->verifier_index[k], "verifier")))
             return -1;
     }
     n->peer_args = (vf_peer_args_t){ n->store,
@@ -193,7 +228,7 @@ s_start (s_node_t *n)
                                      (int) vf_config_duration (n->cfg, "peer/ban_for"),
                                      (int) vf_config_duration (n->cfg, "peer/reconcile"),
                                      n->nverifiers };
-    n->peers = zactor_new (vf_peer_actor, &n->peer_args);
+    n->peers = s_actor (vf_peer_actor, &n->peer_args, "peer engine");
     if (!n->peers)
         return -1;
     n->control_args = (vf_control_args_t){ n->store,
@@ -203,7 +238,7 @@ s_start (s_node_t *n)
                                            vf_config_size (n->cfg, "control/max_request"),
                                            (size_t) vf_config_int (n->cfg, "control/queue"),
                                            n->nverifiers };
-    n->control = zactor_new (vf_control_actor, &n->control_args);
+    n->control = s_actor (vf_control_actor, &n->control_args, "control server");
     if (!n->control)
         return -1;
     char key[VF_TEXT_MAX];

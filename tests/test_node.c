@@ -73,7 +73,14 @@ s_exec (const char *prog, const char *const *args)
         _exit (127);
     }
     int status = 0;
-    waitpid (pid, &status, 0);
+    pid_t done = 0;
+    for (int k = 0; k < 1200 && (done = waitpid (pid, &status, WNOHANG)) == 0; k++)
+        zclock_sleep (50);
+    if (done == 0) { /* still running after a minute */
+        kill (pid, SIGKILL);
+        waitpid (pid, NULL, 0);
+        fail_msg ("%s did not finish within a minute", prog);
+    }
     return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
 }
 
@@ -106,6 +113,7 @@ s_init (const char *dir)
 }
 
 static json_t *s_request (const char *dir, const char *text);
+static int64_t s_entries_held (const char *dir);
 
 /*  Start vfnode on dir (stderr into dir/vfnode.log) and wait until it
     answers; its pid. */
@@ -156,9 +164,9 @@ s_stop (pid_t pid)
     return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
 }
 
-/*  One request, one reply (NULL after 20 s without one). */
+/*  One request, one reply (NULL after wait_ms without one). */
 static json_t *
-s_request_raw (const char *dir, const void *data, size_t len)
+s_request_within (const char *dir, const void *data, size_t len, int wait_ms)
 {
     zsock_t *s = zsock_new (ZMQ_DEALER);
     zsock_set_linger (s, 0);
@@ -167,7 +175,7 @@ s_request_raw (const char *dir, const void *data, size_t len)
     zframe_send (&f, s, 0);
     zpoller_t *p = zpoller_new (s, NULL);
     json_t *reply = NULL;
-    if (zpoller_wait (p, 20000) == s) {
+    if (zpoller_wait (p, wait_ms) == s) {
         char *text = zstr_recv (s);
         reply = text ? json_loads (text, 0, NULL) : NULL;
         zstr_free (&text);
@@ -175,6 +183,12 @@ s_request_raw (const char *dir, const void *data, size_t len)
     zpoller_destroy (&p);
     zsock_destroy (&s);
     return reply;
+}
+
+static json_t *
+s_request_raw (const char *dir, const void *data, size_t len)
+{
+    return s_request_within (dir, data, len, 20000);
 }
 
 static json_t *
@@ -292,14 +306,16 @@ test_bad_input_is_answered_and_counted (void **state)
             fail_msg ("%s: expected %s, got %s", cases[k].text, cases[k].code, s_code (r));
         json_decref (r);
     }
-    /* a request over control/max_request (16 MiB by default) */
-    size_t big = 17u << 20;
-    char *huge = malloc (big);
-    memset (huge, ' ', big);
+    /* a request just over control/max_request (16 MiB by default) is
+       answered; one over it by more than 64 KiB closes the connection */
+    size_t big = (16u << 20) + 1024;
+    char *huge = malloc ((16u << 20) + (65u << 10));
+    memset (huge, ' ', (16u << 20) + (65u << 10));
     json_t *r = s_request_raw (dir, huge, big);
-    free (huge);
     assert_string_equal (s_code (r), "too_large");
     json_decref (r);
+    assert_null (s_request_within (dir, huge, (16u << 20) + (65u << 10), 1000));
+    free (huge);
     /* still serving, and the errors are counted */
     r = s_request (dir, "{\"request\": \"status\", \"id\": \"after\"}");
     const json_t *req = json_object_get (s_result (r), "requests");
@@ -331,6 +347,60 @@ test_a_second_node_on_the_directory_is_refused (void **state)
     json_t *r = s_request (dir, "{\"request\": \"status\"}");
     s_result (r);
     json_decref (r);
+    assert_int_equal (s_stop (pid), 0);
+}
+
+/*  An actor that cannot start stops the node with a message that names it:
+    here DIR/control.sock is a directory, so the control server cannot bind
+    its socket. */
+static void
+test_a_control_socket_that_cannot_be_bound_stops_the_node (void **state)
+{
+    char dir[300], sock[400];
+    snprintf (dir, sizeof dir, "%s/nosock", s_dir);
+    s_init (dir);
+    snprintf (sock, sizeof sock, "%s/control.sock", dir);
+    assert_int_equal (mkdir (sock, 0700), 0);
+    const char *args[] = { "-d", dir, NULL };
+    assert_int_equal (s_exec ("vfnode", args), 1);
+    char path[400], msg[2048] = "";
+    snprintf (path, sizeof path, "%s/stderr.txt", s_dir);
+    FILE *f = fopen (path, "r");
+    assert_non_null (f);
+    size_t got = fread (msg, 1, sizeof msg - 1, f);
+    msg[got] = '\0';
+    fclose (f);
+    if (!strstr (msg, "cannot start the control server: cannot bind the control socket"))
+        fail_msg ("unexpected message: %s", msg);
+    assert_non_null (strstr (msg, sock));
+}
+
+/*  A client that asks and goes away before the answer: the reply is
+    dropped, counted in status, and the node goes on serving. */
+static void
+test_a_reply_to_a_gone_client_is_counted (void **state)
+{
+    char dir[300];
+    snprintf (dir, sizeof dir, "%s/gone", s_dir);
+    s_init (dir);
+    s_config_edit (dir, "batch_wait = 2ms", "batch_wait = 1s"); /* a slow answer */
+    pid_t pid = s_start (dir);
+    zsock_t *s = zsock_new (ZMQ_DEALER);
+    zsock_set_linger (s, 2000); /* the request is delivered ... */
+    zsock_connect (s, "ipc://%s/control.sock", dir);
+    zstr_send (s, "{\"request\": \"publish\", \"document\": {\"@type\": \"Process\"}}");
+    zclock_sleep (200);
+    zsock_destroy (&s); /* ... and its sender gone before the commit */
+    int64_t dropped = 0;
+    for (int k = 0; k < 40 && dropped == 0; k++) {
+        zclock_sleep (100);
+        json_t *r = s_request (dir, "{\"request\": \"status\"}");
+        const json_t *req = json_object_get (s_result (r), "requests");
+        dropped = json_integer_value (json_object_get (req, "replies_dropped"));
+        json_decref (r);
+    }
+    assert_int_equal (dropped, 1);
+    assert_int_equal (s_entries_held (dir), 1); /* stored all the same */
     assert_int_equal (s_stop (pid), 0);
 }
 
@@ -663,6 +733,8 @@ main (void)
         cmocka_unit_test (test_publish_query_restart),
         cmocka_unit_test (test_bad_input_is_answered_and_counted),
         cmocka_unit_test (test_a_second_node_on_the_directory_is_refused),
+        cmocka_unit_test (test_a_control_socket_that_cannot_be_bound_stops_the_node),
+        cmocka_unit_test (test_a_reply_to_a_gone_client_is_counted),
         cmocka_unit_test (test_sigterm_during_a_burst_loses_nothing_answered),
         cmocka_unit_test (test_back_pressure_slows_and_sighup_reloads),
         cmocka_unit_test (test_entries_travel_within_their_audience),
