@@ -1,7 +1,7 @@
 /*  vf_net.h - the networks this node belongs to and their members.
 
     A network is a named set of member nodes; a node may belong to several
-    (a bridge). Membership is kept in DIR/networks.json (docs/NETWORKS.md),
+    (a bridge). Membership is kept in DIR/networks.json (docs/PROTOCOL.md "Networks file"),
     written atomically (temporary file, fsync, rename) and edited through
     the daemon (vfctl network / peer commands). The peer engine asks it who
     may connect (a key that is a member of a network we share), which
