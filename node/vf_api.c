@@ -147,7 +147,8 @@ s_status (s_call_t *c)
         return s_store_fail (c, rc, &err);
     char key[VF_TEXT_MAX];
     c->result = json_pack (
-        "{s:{s:s, s:s, s:s, s:I, s:I}, s:{s:I, s:I, s:I, s:b, s:i}, s:{s:I, s:I, s:I, s:I, s:I}}",
+        "{s:{s:s, s:s, s:s, s:I, s:I}, s:{s:I, s:I, s:I, s:b, s:i}, s:{s:I, s:I, s:I, s:I, s:I, "
+        "s:I}}",
         "node", "key", vf_text_encode (key, VF_TEXT_KEY, vf_identity_public (a->identity)), "name",
         a->name, "dir", a->dir, "next_seq", (json_int_t) a->next_seq, "uptime_s",
         (json_int_t) ((zclock_time () - a->started) / 1000), "store", "entries",
@@ -155,7 +156,8 @@ s_status (s_call_t *c)
         (json_int_t) st.map_used, "nearly_full", vf_store_nearly_full (&st), "schema", st.schema,
         "requests", "answered", (json_int_t) a->requests, "errors", (json_int_t) a->errors,
         "bad_requests", (json_int_t) a->bad_requests, "in_flight", (json_int_t) a->in_flight,
-        "entries_stored", (json_int_t) a->stored);
+        "entries_stored", (json_int_t) a->stored, "replies_dropped",
+        (json_int_t) a->replies_dropped);
     return 0;
 }
 

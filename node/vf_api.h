@@ -25,16 +25,17 @@
 typedef struct {
     vf_store_t *store;
     const vf_identity_t *identity;
-    const char *name;      /* the co-op's name */
-    const char *dir;       /* the node directory */
-    uint64_t next_seq;     /* the seq the next local entry gets */
-    int64_t started;       /* zclock_time () at start */
-    uint64_t requests;     /* answered */
-    uint64_t errors;       /* answered with an error */
-    uint64_t bad_requests; /* not JSON, wrong types, unknown request, too large */
-    uint64_t in_flight;    /* requests waiting for the writer */
-    uint64_t stored;       /* entries stored through this API */
-    void *peer_ctl;        /* zsock_t* to the peer engine (VF_PEER_CTL), NULL offline */
+    const char *name;         /* the co-op's name */
+    const char *dir;          /* the node directory */
+    uint64_t next_seq;        /* the seq the next local entry gets */
+    int64_t started;          /* zclock_time () at start */
+    uint64_t requests;        /* answered */
+    uint64_t errors;          /* answered with an error */
+    uint64_t bad_requests;    /* not JSON, wrong types, unknown request, too large */
+    uint64_t in_flight;       /* requests waiting for the writer */
+    uint64_t stored;          /* entries stored through this API */
+    uint64_t replies_dropped; /* replies the control server could not deliver */
+    void *peer_ctl;           /* zsock_t* to the peer engine (VF_PEER_CTL), NULL offline */
 } vf_api_t;
 
 /*  Error codes of the API (docs/API.md). */

@@ -31,17 +31,7 @@ typedef struct {
     bool reading;      /* the router is in the poller */
     zhashx_t *waiting; /* token -> s_waiting_t */
     uint64_t next_token;
-    uint64_t replies_dropped; /* replies that could not be delivered */
 } s_control_t;
-
-/*  The control server running on this thread, for the status reply. */
-static _Thread_local const s_control_t *s_self;
-
-uint64_t
-vf_control_replies_dropped (void)
-{
-    return s_self ? s_self->replies_dropped : 0;
-}
 
 /*  Send the frames of msg as one message without waiting; 0 or -1 when
     nothing was sent (the client is gone: EHOSTUNREACH, as the router is
@@ -65,13 +55,13 @@ s_send (s_control_t *c, zmsg_t *envelope, json_t *reply)
 {
     char *text = reply ? json_dumps (reply, JSON_COMPACT) : NULL;
     if (!text || zmsg_addstr (envelope, text) != 0 || s_send_now (c->router, envelope) != 0) {
-        c->replies_dropped++;
+        c->api.replies_dropped++;
         VF_LOG_LIMITED ("control-drop", VF_LOG_LEVEL_NOTICE,
                         "control: a reply was dropped (%s); %llu so far",
                         !text                    ? "out of memory"
                         : zmq_errno () == EAGAIN ? "the client does not read its replies"
                                                  : "the client is gone",
-                        (unsigned long long) c->replies_dropped);
+                        (unsigned long long) c->api.replies_dropped);
     }
     free (text);
     zmsg_destroy (&envelope);
@@ -132,19 +122,6 @@ s_submit (s_control_t *c, zmsg_t *envelope, json_t *req, vf_job_t *job)
     c->api.in_flight++;
 }
 
-/*  The status reply's requests.replies_dropped, as long as vf_api does not
-    put it there itself (vf_control_replies_dropped). */
-static void
-s_status_extras (const s_control_t *c, const json_t *req, json_t *reply)
-{
-    const char *what = json_string_value (json_object_get (req, "request"));
-    json_t *requests = json_object_get (json_object_get (reply, "result"), "requests");
-    if (what && streq (what, "status") && json_is_object (requests) &&
-        !json_object_get (requests, "replies_dropped"))
-        json_object_set_new (requests, "replies_dropped",
-                             json_integer ((json_int_t) c->replies_dropped));
-}
-
 static void
 s_request (s_control_t *c)
 {
@@ -179,10 +156,8 @@ s_request (s_control_t *c)
         if (job) {
             s_submit (c, msg, req, job);
             req = NULL, msg = NULL; /* transferred */
-        } else {
-            s_status_extras (c, req, reply);
+        } else
             s_send (c, msg, reply);
-        }
         msg = NULL;
     }
     zmsg_destroy (&msg);
@@ -311,7 +286,6 @@ vf_control_actor (zsock_t *pipe, void *args)
         zstr_sendf (pipe, "FAIL %s", why);
         goto out;
     }
-    s_self = &c;
     zhashx_set_key_hasher (c.waiting, s_token_hash);
     zhashx_set_key_comparator (c.waiting, s_token_cmp);
     c.api.next_seq = last + 1;
@@ -346,7 +320,6 @@ vf_control_actor (zsock_t *pipe, void *args)
             s_flow (&c);
     }
 out:
-    s_self = NULL;
     zpoller_destroy (&c.poller);
     zhashx_destroy (&c.waiting);
     zsock_destroy (&c.router);

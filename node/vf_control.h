@@ -14,7 +14,7 @@
 
     Replies are sent without waiting: a reply to a client that is gone, or
     that has VF_CONTROL_SNDHWM replies it has not read, is dropped and
-    counted (vf_control_replies_dropped).
+    counted (vf_api_t.replies_dropped, status requests.replies_dropped).
 
     Start: the actor signals its pipe (zactor_new's handshake) and then
     sends "OK", or "FAIL <reason>" (e.g. the socket cannot be bound) and
@@ -54,11 +54,5 @@ typedef struct {
 } vf_control_args_t;
 
 void vf_control_actor (zsock_t *pipe, void *args);
-
-/*  Replies the control server could not deliver since it started (the
-    client was gone, or did not read its replies). It counts on the
-    control server's own thread, where the API's status reply is built;
-    on any other thread (vfctl offline) it is 0. */
-uint64_t vf_control_replies_dropped (void);
 
 #endif
