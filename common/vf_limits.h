@@ -163,9 +163,18 @@
 #define VF_PEER_RECONCILE_MIN_MS 1000
 #define VF_PEER_RECONCILE_MAX_MS 86400000
 #define VF_PEER_RECON_ROUNDS_MAX 256
-/*  Ids announced or asked for but not yet answered, per peer: beyond this
-    the oldest are dropped (reconciliation finds them again). */
+/*  Ids asked for but not yet answered, per peer, on both sides: a node
+    asks a peer for at most this many at a time and asks for more as
+    entries come; asks beyond it are ignored by the peer that serves them
+    (the asker asks again after peer/timeout without progress). */
 #define VF_PEER_QUEUE_MAX 4096
+/*  Ids we know a peer holds and we lack, waiting to be asked for (2 MiB a
+    peer); beyond it they are dropped and the next reconciliation finds
+    them again. */
+#define VF_PEER_BACKLOG_MAX 65536
+/*  A peer's faults are forgotten after this long without one, so that
+    peer/ban_after counts faults close together, not over a lifetime. */
+#define VF_PEER_FAULT_FORGET_MS 600000
 
 /* ---- Set reconciliation (protocol/vf_recon, docs/RECON.md) ---- */
 

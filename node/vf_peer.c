@@ -33,6 +33,11 @@ typedef struct {
     size_t nhave;
     uint8_t (*wants)[VF_HASH_BYTES]; /* it asked for, waiting for credit */
     size_t nwants;
+    uint8_t (*backlog)[VF_HASH_BYTES]; /* it holds and we lack, not yet asked for */
+    size_t nbacklog;
+    uint64_t asked_out; /* asked of it and not yet come (at most VF_PEER_QUEUE_MAX) */
+    int64_t asked_at;   /* when that last made progress */
+    int64_t last_fault;
     int64_t next_recon;              /* when to reconcile with it next */
     uint64_t recon_rounds;           /* RECON messages since the last start */
     uint64_t recons;                 /* reconciliations started */
@@ -89,6 +94,7 @@ s_peer_destroy (s_peer_t **p_p)
     zframe_destroy (&p->route);
     free (p->have);
     free (p->wants);
+    free (p->backlog);
     free (p);
     *p_p = NULL;
 }
@@ -197,8 +203,14 @@ s_zap_check (void *arg, const uint8_t curve[VF_KEY_BYTES], uint8_t member[VF_KEY
 
 /* ------------------------------------------------------------- sending */
 
+/*  Which of our connections to a peer a message goes on. */
+typedef enum {
+    S_ANY,   /* our dialled one once welcomed, else its connection to us */
+    S_ROUTER /* its connection to us: the answer to its HELLO */
+} s_via_t;
+
 static void
-s_send (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m)
+s_send_via (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m, s_via_t via)
 {
     uint8_t *buf = NULL;
     size_t len = 0;
@@ -209,12 +221,13 @@ s_send (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m)
         return;
     }
     int rc = -1;
-    bool hello = m->type == VF_WIRE_HELLO;
-    if (p->dealer && (p->out_ok || hello)) {
+    /*  a HELLO opens a session, an ERROR may say why one cannot be */
+    bool hello = m->type == VF_WIRE_HELLO, error = m->type == VF_WIRE_ERROR;
+    if (via == S_ANY && p->dealer && (p->out_ok || hello || (error && !p->route))) {
         zframe_t *body = zframe_new (buf, len);
         rc = zframe_send (&body, p->dealer, ZFRAME_DONTWAIT);
         zframe_destroy (&body);
-    } else if (p->route && p->in_ok) {
+    } else if (p->route && (p->in_ok || error)) {
         zframe_t *route = zframe_dup (p->route), *body = zframe_new (buf, len);
         rc = zframe_send (&route, e->router, ZFRAME_MORE) == 0 ? zframe_send (&body, e->router, 0)
                                                                : -1;
@@ -226,6 +239,12 @@ s_send (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m)
         p->last_tx = zclock_mono ();
     }
     free (buf);
+}
+
+static void
+s_send (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m)
+{
+    s_send_via (e, p, m, S_ANY);
 }
 
 static void
@@ -242,13 +261,20 @@ s_send_hello (s_engine_t *e, s_peer_t *p, vf_wire_type_t type)
 {
     vf_wire_msg_t m = { .type = type, .version = VF_WIRE_VERSION, .ncaps = 2 };
     memcpy (m.key, vf_identity_public (e->a->identity), VF_KEY_BYTES);
-    snprintf (m.name, sizeof m.name, "%s", e->a->name);
+    /*  the wire holds a shorter name than the config allows: cut it
+        before a character, never inside one */
+    size_t len = strlen (e->a->name);
+    if (len > sizeof m.name - 1)
+        for (len = sizeof m.name - 1; len > 0 && ((uint8_t) e->a->name[len] & 0xC0) == 0x80;)
+            len--;
+    memcpy (m.name, e->a->name, len);
+    m.name[len] = '\0';
     for (size_t k = 0; k < vf_nets_count (e->nets) && m.nnetworks < VF_WIRE_NETWORKS_MAX; k++)
         if (p->shared & ((uint64_t) 1 << k))
             memcpy (m.networks[m.nnetworks++], vf_nets_get (e->nets, k)->id, VF_KEY_BYTES);
     snprintf (m.caps[0], sizeof m.caps[0], "push-1");
     snprintf (m.caps[1], sizeof m.caps[1], "recon-1");
-    s_send (e, p, &m);
+    s_send_via (e, p, &m, type == VF_WIRE_WELCOME ? S_ROUTER : S_ANY);
     if (type == VF_WIRE_HELLO)
         p->last_hello = zclock_mono ();
 }
@@ -270,6 +296,18 @@ s_flush_have (s_engine_t *e, s_peer_t *p)
     p->nhave = 0;
 }
 
+/*  The session is over: what was owed either way is void (the next
+    session grants credit afresh, and its reconciliation finds again what
+    was still to be asked for). */
+static void
+s_session_down (s_peer_t *p)
+{
+    p->out_ok = p->in_ok = false;
+    p->credit_out = 0;
+    p->nwants = p->nbacklog = 0;
+    p->asked_out = 0;
+}
+
 /* ------------------------------------------------------------- errors */
 
 /*  A fault of the peer: count it, remember it, ban past the limit. */
@@ -283,6 +321,10 @@ s_fault (s_engine_t *e, s_peer_t *p, const char *fmt, ...)
     va_start (ap, fmt);
     vsnprintf (p->last_error, sizeof p->last_error, fmt, ap);
     va_end (ap);
+    int64_t now = zclock_mono ();
+    if (p->last_fault && now - p->last_fault > VF_PEER_FAULT_FORGET_MS)
+        p->bad_since_ban = 0; /* the last ones were long ago */
+    p->last_fault = now;
     p->errors++;
     p->bad_since_ban++;
     VF_LOG_LIMITED ("peer-fault", VF_LOG_LEVEL_NOTICE, "peer %s: %s", p->name, p->last_error);
@@ -293,7 +335,7 @@ s_fault (s_engine_t *e, s_peer_t *p, const char *fmt, ...)
     s_send_error (e, p, "banned", "too many bad frames or entries; try again later");
     p->banned_until = zclock_mono () + e->a->ban_ms;
     p->bad_since_ban = 0;
-    p->in_ok = false;
+    s_session_down (p);
     zframe_destroy (&p->route);
     s_undial (e, p);
 }
@@ -317,7 +359,7 @@ s_on_hello (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m, bool via_router)
         s_fault (e, p, "%s carries another key than its connection", vf_wire_type_name (m->type));
         return;
     }
-    bool was = s_connected (p);
+    bool was = s_connected (p), was_out = p->out_ok;
     if (m->type == VF_WIRE_HELLO && via_router) {
         p->in_ok = true;
         s_send_hello (e, p, VF_WIRE_WELCOME);
@@ -331,35 +373,69 @@ s_on_hello (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m, bool via_router)
         s_send_number (e, p, VF_WIRE_CREDIT, e->a->credit);
         VF_LOG_INFO ("peer %s (%s) connected", p->name, p->keytext);
     }
-    if (m->type == VF_WIRE_WELCOME && !via_router)
+    if (m->type == VF_WIRE_WELCOME && !via_router && !was_out)
         s_reconcile (e, p); /* we dialled: we start catching up */
     else if (!was)
         p->next_recon = zclock_mono () + e->a->reconcile_ms;
 }
 
-/*  HAVE: ask for what we lack and did not ask anyone for lately. */
+static void
+s_hex_id (char out[2 * VF_HASH_BYTES + 1], const uint8_t id[VF_HASH_BYTES])
+{
+    for (size_t i = 0; i < VF_HASH_BYTES; i++)
+        snprintf (out + 2 * i, 3, "%02x", id[i]);
+}
+
+/*  Ask p for what is in its backlog, keeping at most VF_PEER_QUEUE_MAX
+    asked and not yet come, so that an honest catch-up never overruns
+    the peer's queue. */
+static void
+s_top_up (s_engine_t *e, s_peer_t *p)
+{
+    int64_t now = zclock_mono ();
+    while (s_connected (p) && p->nbacklog && p->asked_out < VF_PEER_QUEUE_MAX) {
+        size_t n = p->nbacklog;
+        if (n > VF_WIRE_IDS_MAX)
+            n = VF_WIRE_IDS_MAX;
+        if (n > VF_PEER_QUEUE_MAX - p->asked_out)
+            n = (size_t) (VF_PEER_QUEUE_MAX - p->asked_out);
+        for (size_t k = 0; k < n; k++) {
+            char hex[2 * VF_HASH_BYTES + 1];
+            s_hex_id (hex, p->backlog[k]);
+            zhashx_update (e->asked, hex, (void *) (intptr_t) (now + e->a->timeout_ms));
+        }
+        vf_wire_msg_t w = { .type = VF_WIRE_WANT, .nids = n, .ids = p->backlog };
+        s_send (e, p, &w);
+        memmove (p->backlog, p->backlog + n, (p->nbacklog - n) * VF_HASH_BYTES);
+        p->nbacklog -= n;
+        p->asked_out += n;
+        p->asked_at = now;
+    }
+}
+
+/*  p holds these ids: ask for those we lack and nobody was asked for
+    lately. */
+static void
+s_ask (s_engine_t *e, s_peer_t *p, const uint8_t (*ids)[VF_HASH_BYTES], size_t n)
+{
+    if (!p->backlog && !(p->backlog = calloc (VF_PEER_BACKLOG_MAX, VF_HASH_BYTES)))
+        return;
+    for (size_t k = 0; k < n && p->nbacklog < VF_PEER_BACKLOG_MAX; k++) {
+        bool held = false;
+        char hex[2 * VF_HASH_BYTES + 1];
+        s_hex_id (hex, ids[k]);
+        if (vf_store_has (e->a->store, ids[k], &held, NULL) != 0 || held ||
+            zhashx_lookup (e->asked, hex))
+            continue;
+        memcpy (p->backlog[p->nbacklog++], ids[k], VF_HASH_BYTES);
+    }
+    s_top_up (e, p);
+}
+
 static void
 s_on_have (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m)
 {
-    uint8_t (*want)[VF_HASH_BYTES] = calloc (m->nids ? m->nids : 1, VF_HASH_BYTES);
-    size_t n = 0;
-    int64_t now = zclock_mono ();
-    for (size_t k = 0; want && k < m->nids; k++) {
-        bool held = false;
-        char hex[2 * VF_HASH_BYTES + 1];
-        for (size_t i = 0; i < VF_HASH_BYTES; i++)
-            snprintf (hex + 2 * i, 3, "%02x", m->ids[k][i]);
-        if (vf_store_has (e->a->store, m->ids[k], &held, NULL) != 0 || held ||
-            zhashx_lookup (e->asked, hex))
-            continue;
-        zhashx_update (e->asked, hex, (void *) (intptr_t) (now + e->a->timeout_ms));
-        memcpy (want[n++], m->ids[k], VF_HASH_BYTES);
-    }
-    if (n) {
-        vf_wire_msg_t w = { .type = VF_WIRE_WANT, .nids = n, .ids = want };
-        s_send (e, p, &w);
-    }
-    free (want);
+    s_ask (e, p, (const uint8_t (*)[VF_HASH_BYTES]) m->ids, m->nids);
 }
 
 /*  Send what it asked for, as far as its credit goes, in frames of at
@@ -408,13 +484,13 @@ s_serve (s_engine_t *e, s_peer_t *p)
 static void
 s_on_want (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m)
 {
-    for (size_t k = 0; k < m->nids; k++) {
-        if (p->nwants == VF_PEER_QUEUE_MAX) {
-            s_fault (e, p, "asked for more than %d entries at once", VF_PEER_QUEUE_MAX);
-            break;
-        }
+    size_t k = 0;
+    for (; k < m->nids && p->nwants < VF_PEER_QUEUE_MAX; k++)
         memcpy (p->wants[p->nwants++], m->ids[k], VF_HASH_BYTES);
-    }
+    if (k < m->nids) /* it will ask again; an honest peer rarely gets here */
+        VF_LOG_LIMITED ("peer-wants", VF_LOG_LEVEL_NOTICE,
+                        "peer %s: asked for more than %d entries at once; %zu asks ignored",
+                        p->name, VF_PEER_QUEUE_MAX, m->nids - k);
     s_serve (e, p);
 }
 
@@ -433,6 +509,9 @@ s_on_entries (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m)
         n = (size_t) p->credit_in;
     }
     p->credit_in -= n;
+    p->asked_out = p->asked_out > m->nentries ? p->asked_out - m->nentries : 0;
+    p->asked_at = zclock_mono ();
+    s_top_up (e, p);
     if (!n)
         return;
     vf_job_t *job = vf_job_new (n, 0, VF_PEER_DONE);
@@ -526,18 +605,7 @@ s_recon_results (s_engine_t *e, s_peer_t *p, const vf_recon_ids_t *have, const v
 {
     p->recon_need += need->n;
     p->recon_have += have->n;
-    int64_t now = zclock_mono ();
-    for (size_t k = 0; k < need->n; k += VF_WIRE_IDS_MAX) {
-        size_t n = need->n - k < VF_WIRE_IDS_MAX ? need->n - k : VF_WIRE_IDS_MAX;
-        for (size_t i = k; i < k + n; i++) {
-            char hex[2 * VF_HASH_BYTES + 1];
-            for (size_t b = 0; b < VF_HASH_BYTES; b++)
-                snprintf (hex + 2 * b, 3, "%02x", need->ids[i][b]);
-            zhashx_update (e->asked, hex, (void *) (intptr_t) (now + e->a->timeout_ms));
-        }
-        vf_wire_msg_t w = { .type = VF_WIRE_WANT, .nids = n, .ids = need->ids + k };
-        s_send (e, p, &w);
-    }
+    s_ask (e, p, (const uint8_t (*)[VF_HASH_BYTES]) need->ids, need->n);
     for (size_t k = 0; k < have->n; k++) {
         memcpy (p->have[p->nhave++], have->ids[k], VF_HASH_BYTES);
         if (p->nhave == VF_WIRE_IDS_MAX)
@@ -552,9 +620,13 @@ s_on_recon (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m)
         s_fault (e, p, "reconciliation of a network it does not share with us");
         return;
     }
-    if (++p->recon_rounds > VF_PEER_RECON_ROUNDS_MAX) {
-        if (p->recon_rounds == VF_PEER_RECON_ROUNDS_MAX + 1)
-            s_fault (e, p, "a reconciliation of more than %d rounds", VF_PEER_RECON_ROUNDS_MAX);
+    /*  per period: both sides' reconciliations of each set we share */
+    uint64_t budget =
+        2ull * VF_PEER_RECON_ROUNDS_MAX * (1 + (uint64_t) __builtin_popcountll (p->shared));
+    if (++p->recon_rounds > budget) {
+        if (p->recon_rounds == budget + 1)
+            s_fault (e, p, "more than %llu reconciliation messages in one period",
+                     (unsigned long long) budget);
         return;
     }
     vf_store_recon_t *src = NULL;
@@ -597,7 +669,10 @@ s_handle (s_engine_t *e, s_peer_t *p, const uint8_t *frame, size_t len, bool via
     }
     bool greeting = m.type == VF_WIRE_HELLO || m.type == VF_WIRE_WELCOME || m.type == VF_WIRE_ERROR;
     if (!greeting && !s_connected (p)) {
-        s_fault (e, p, "%s before HELLO", vf_wire_type_name (m.type));
+        /*  a session that timed out here but not there: ignored, not a
+            fault; our next HELLO starts a new one */
+        VF_LOG_LIMITED ("peer-early", VF_LOG_LEVEL_DEBUG, "peer %s: %s outside a session ignored",
+                        p->name, vf_wire_type_name (m.type));
         return;
     }
     switch (m.type) {
@@ -626,7 +701,7 @@ s_handle (s_engine_t *e, s_peer_t *p, const uint8_t *frame, size_t len, bool via
         s_on_entries (e, p, &m);
         break;
     case VF_WIRE_CREDIT:
-        p->credit_out = p->credit_out + m.number > VF_PEER_CREDIT_MAX * 10ull
+        p->credit_out = m.number > VF_PEER_CREDIT_MAX * 10ull - p->credit_out
                             ? VF_PEER_CREDIT_MAX * 10ull
                             : p->credit_out + m.number;
         s_serve (e, p);
@@ -742,7 +817,11 @@ s_tick (s_engine_t *e)
         if (s_connected (p) && now - p->last_rx > e->a->timeout_ms) {
             VF_LOG_INFO ("peer %s silent for %d s: greeting it again", p->name,
                          (int) ((now - p->last_rx) / 1000));
-            p->out_ok = p->in_ok = false;
+            s_session_down (p);
+        }
+        if (p->asked_out && now - p->asked_at > e->a->timeout_ms) {
+            p->asked_out = 0; /* it did not send them: ask for the rest */
+            s_top_up (e, p);
         }
         if (p->dealer && !p->out_ok && now - p->last_hello >= e->a->heartbeat_ms) {
             /*  unanswered for a heartbeat: dial again on a fresh connection
