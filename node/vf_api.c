@@ -620,6 +620,7 @@ static const s_request_t s_requests[] = {
     { "peer_add", s_peer_request, "add a member (key, endpoint) to one of our networks" },
     { "peers", s_peer_request, "every member: state, traffic, errors" },
     { "peer", s_peer_request, "one member in detail" },
+    { "sync", s_peer_request, "reconcile now with one peer or every connected one" },
 };
 
 void

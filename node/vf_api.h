@@ -46,6 +46,7 @@ typedef struct {
 #define VF_API_NOT_FOUND "not_found"
 #define VF_API_STORE_FULL "store_full"   /* the store's map is full */
 #define VF_API_NOT_RUNNING "not_running" /* needs the daemon (asked offline) */
+/*  "not_connected": sync with a peer whose session is down (the peer engine's) */
 #define VF_API_INTERNAL "internal"
 
 /*  Handle a parsed request. Either *reply is the finished reply, or *job

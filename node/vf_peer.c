@@ -38,6 +38,7 @@ typedef struct {
     uint64_t asked_out; /* asked of it and not yet come (at most VF_PEER_QUEUE_MAX) */
     int64_t asked_at;   /* when that last made progress */
     int64_t last_fault;
+    int64_t credit_at;               /* when we last granted it credit afresh */
     int64_t next_recon;              /* when to reconcile with it next */
     uint64_t recon_rounds;           /* RECON messages since the last start */
     uint64_t recons;                 /* reconciliations started */
@@ -275,8 +276,10 @@ s_send_hello (s_engine_t *e, s_peer_t *p, vf_wire_type_t type)
     snprintf (m.caps[0], sizeof m.caps[0], "push-1");
     snprintf (m.caps[1], sizeof m.caps[1], "recon-1");
     s_send_via (e, p, &m, type == VF_WIRE_WELCOME ? S_ROUTER : S_ANY);
-    if (type == VF_WIRE_HELLO)
+    if (type == VF_WIRE_HELLO) {
         p->last_hello = zclock_mono ();
+        p->credit_out = 0; /* the peer grants afresh when it welcomes us */
+    }
 }
 
 static void
@@ -360,17 +363,25 @@ s_on_hello (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m, bool via_router)
         return;
     }
     bool was = s_connected (p), was_out = p->out_ok;
+    /*  Credit starts afresh with every handshake, both ways: the dialler
+        dropped what it was granted when it sent HELLO, the listener drops
+        it here; each grants its full credit after the greeting, on the
+        connection the greeting went on, so the grant comes after it. (A
+        peer that restarted keeps no credit, and is owed its full grant.) */
     if (m->type == VF_WIRE_HELLO && via_router) {
         p->in_ok = true;
+        p->credit_out = 0;
         s_send_hello (e, p, VF_WIRE_WELCOME);
-    } else if (m->type == VF_WIRE_WELCOME && !via_router)
+    } else if (m->type == VF_WIRE_WELCOME && !via_router && !was_out)
         p->out_ok = true;
     else
         return;
+    p->credit_in = e->a->credit;
+    p->credit_at = zclock_mono ();
+    vf_wire_msg_t grant = { .type = VF_WIRE_CREDIT, .number = e->a->credit };
+    s_send_via (e, p, &grant, via_router ? S_ROUTER : S_ANY);
     if (!was) {
         p->since = zclock_mono ();
-        p->credit_in = e->a->credit;
-        s_send_number (e, p, VF_WIRE_CREDIT, e->a->credit);
         VF_LOG_INFO ("peer %s (%s) connected", p->name, p->keytext);
     }
     if (m->type == VF_WIRE_WELCOME && !via_router && !was_out)
@@ -504,8 +515,11 @@ s_on_entries (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m)
 {
     size_t n = m->nentries;
     if (n > p->credit_in) {
-        s_fault (e, p, "sent %zu entries with credit for %llu", n,
-                 (unsigned long long) p->credit_in);
+        /*  right after a fresh grant, entries sent under the old one may
+            still arrive: dropped (reconciliation finds them), not a fault */
+        if (zclock_mono () - p->credit_at > e->a->timeout_ms)
+            s_fault (e, p, "sent %zu entries with credit for %llu", n,
+                     (unsigned long long) p->credit_in);
         n = (size_t) p->credit_in;
     }
     p->credit_in -= n;
@@ -577,6 +591,7 @@ s_reconcile (s_engine_t *e, s_peer_t *p)
     p->next_recon = zclock_mono () + e->a->reconcile_ms;
     p->recon_rounds = 0;
     p->recons++;
+    p->recon_need = p->recon_have = 0; /* what this one finds */
     for (size_t k = 0; k <= vf_nets_count (e->nets); k++) {
         const uint8_t *net =
             k < vf_nets_count (e->nets) ? vf_nets_get (e->nets, k)->id : s_public_net;
@@ -882,6 +897,12 @@ s_peer_json (s_engine_t *e, const s_peer_t *p)
         (json_int_t) p->credit_out, "wanted", (json_int_t) p->nwants);
     json_object_set_new (j, "last_seen_s",
                          p->last_rx ? json_integer ((now - p->last_rx) / 1000) : json_null ());
+    /*  how far apart we are: what the last reconciliation found on each
+        side, and what is still to come from it */
+    json_object_set_new (j, "reconciliations", json_integer ((json_int_t) p->recons));
+    json_object_set_new (j, "we_lacked", json_integer ((json_int_t) p->recon_need));
+    json_object_set_new (j, "it_lacked", json_integer ((json_int_t) p->recon_have));
+    json_object_set_new (j, "to_fetch", json_integer ((json_int_t) (p->nbacklog + p->asked_out)));
     if (p->last_error[0])
         json_object_set_new (j, "last_error", json_string (p->last_error));
     return j;
@@ -943,6 +964,24 @@ s_ctl_answer (s_engine_t *e, const json_t *req)
         return json_pack ("{s:b, s:{s:o, s:I, s:I}}", "ok", 1, "result", "peers", list,
                           "handshakes_admitted", (json_int_t) vf_zap_admitted (e->zap),
                           "handshakes_refused", (json_int_t) vf_zap_refused (e->zap));
+    }
+    if (strcmp (what, "sync") == 0) {
+        /*  reconcile now with one peer, or with every connected one */
+        const json_t *key = json_object_get (req, "key");
+        s_peer_t *one = key ? s_peer_by_text (e, json_string_value (key)) : NULL;
+        if (key && !one)
+            return s_ctl_fail ("not_found", "no member of our networks has that key (vfk_...)");
+        if (one && !s_connected (one))
+            return s_ctl_fail ("not_connected", "that peer is not connected now (vfctl peers)");
+        json_t *list = json_array ();
+        for (size_t k = 0; k < e->npeers; k++) {
+            s_peer_t *p = e->peers[k];
+            if ((one && p != one) || !s_connected (p) || p->banned_until > zclock_mono ())
+                continue;
+            s_reconcile (e, p);
+            json_array_append_new (list, json_string (p->keytext));
+        }
+        return json_pack ("{s:b, s:{s:o}}", "ok", 1, "result", "reconciling", list);
     }
     if (strcmp (what, "peer") == 0) {
         s_peer_t *p = s_peer_by_text (e, json_string_value (json_object_get (req, "key")));

@@ -2,6 +2,7 @@
     the commands that ask the node (status, publish, events, show,
     resources, resource, process, pending, confirm, export, import). Read
     commands work without the daemon, from the store. */
+#include <czmq.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "vf_config.h"
 #include "vf_identity.h"
@@ -23,6 +25,8 @@ typedef struct {
     const char *name;
     const char *out;
     json_t *req; /* request being built from the options */
+    bool wait;   /* sync --wait */
+    uint64_t timeout_s;
     int argc;
     char **argv; /* positional arguments */
 } s_opts_t;
@@ -59,7 +63,8 @@ s_parse (const vfctl_cmd_t *cmd, int argc, char **argv, s_opts_t *o)
         { "process", required_argument, NULL, 'p' },  { "agent", required_argument, NULL, 'g' },
         { "after", required_argument, NULL, 'f' },    { "limit", required_argument, NULL, 'l' },
         { "audience", required_argument, NULL, 'u' }, { "history", no_argument, NULL, 'H' },
-        { "network", required_argument, NULL, 'N' },  { NULL, 0, NULL, 0 },
+        { "network", required_argument, NULL, 'N' },  { "wait", no_argument, NULL, 'W' },
+        { "timeout", required_argument, NULL, 'T' },  { NULL, 0, NULL, 0 },
     };
     o->req = json_object ();
     int c;
@@ -84,6 +89,14 @@ s_parse (const vfctl_cmd_t *cmd, int argc, char **argv, s_opts_t *o)
             break;
         case 'H':
             json_object_set_new (o->req, "history", json_true ());
+            break;
+        case 'W':
+            o->wait = true;
+            break;
+        case 'T':
+            if (vfctl_parse_u64 (optarg, &o->timeout_s) || o->timeout_s == 0 ||
+                o->timeout_s > 86400)
+                return vfctl_usage (cmd, "--timeout '%s': expected seconds, 1 to 86400", optarg);
             break;
         case 'u': {
             json_t *aud = json_object_get (o->req, "audience");
@@ -657,6 +670,97 @@ s_peer (const vfctl_cmd_t *cmd, s_opts_t *o)
     return rc;
 }
 
+/*  Sum of a counter over the peers we sync with (one key, or all
+    connected); *connected counts them. */
+static int64_t
+s_peers_sum (const json_t *r, const char *key, const char *field, size_t *connected)
+{
+    int64_t sum = 0;
+    size_t k;
+    const json_t *p;
+    *connected = 0;
+    json_array_foreach (json_object_get (r, "peers"), k, p) {
+        if (key ? strcmp (s_s (p, "key"), key) != 0 : strcmp (s_s (p, "state"), "connected") != 0)
+            continue;
+        *connected += strcmp (s_s (p, "state"), "connected") == 0;
+        sum += json_integer_value (json_object_get (p, field));
+    }
+    return sum;
+}
+
+/*  Poll the peers until nothing is left to fetch for a second, showing
+    progress on a terminal. */
+static int
+s_sync_wait (const vfctl_cmd_t *cmd, const s_opts_t *o, const char *key)
+{
+    bool tty = isatty (STDERR_FILENO);
+    int64_t start = zclock_mono (), quiet_since = 0, first_in = -1, in = 0, left = 0;
+    int64_t limit = start + (int64_t) (o->timeout_s ? o->timeout_s : 600) * 1000;
+    while (zclock_mono () < limit) {
+        json_t *r = NULL;
+        int rc = vfctl_call (cmd->name, o->dir, json_pack ("{s:s}", "request", "peers"), false, &r);
+        if (rc)
+            return rc;
+        size_t connected = 0;
+        left = s_peers_sum (r, key, "to_fetch", &connected);
+        in = s_peers_sum (r, key, "entries_in", &connected);
+        json_decref (r);
+        if (first_in < 0)
+            first_in = in;
+        int64_t now = zclock_mono ();
+        double secs = (double) (now - start) / 1000.0;
+        if (tty)
+            fprintf (stderr, "\rsync: %lld received, %lld to fetch, %.0f entries/s   ",
+                     (long long) (in - first_in), (long long) left,
+                     secs > 0 ? (double) (in - first_in) / secs : 0.0);
+        if (connected == 0) {
+            if (tty)
+                fputc ('\n', stderr);
+            return vfctl_fail (cmd->name, VFCTL_ERROR, "the peer disconnected");
+        }
+        /*  settled: nothing left for a second, and the reconciliation had
+            time for its first round trips */
+        quiet_since = left ? 0 : quiet_since ? quiet_since : now;
+        if (quiet_since && now - quiet_since >= 1000 && now - start >= 1000) {
+            if (tty)
+                fputc ('\n', stderr);
+            printf ("in sync: %lld entries received in %.1f s\n", (long long) (in - first_in),
+                    secs);
+            return VFCTL_OK;
+        }
+        zclock_sleep (200);
+    }
+    if (tty)
+        fputc ('\n', stderr);
+    return vfctl_fail (cmd->name, VFCTL_ERROR, "not in sync after %llu s: %lld entries to fetch",
+                       (unsigned long long) (o->timeout_s ? o->timeout_s : 600), (long long) left);
+}
+
+static int
+s_sync (const vfctl_cmd_t *cmd, s_opts_t *o)
+{
+    if (o->argc > 1)
+        return vfctl_usage (cmd, "expected at most one KEY (vfk_...)");
+    const char *key = o->argc == 1 ? o->argv[0] : NULL;
+    json_object_set_new (o->req, "request", json_string ("sync"));
+    if (key)
+        json_object_set_new (o->req, "key", json_string (key));
+    json_t *r = NULL;
+    int rc = vfctl_call (cmd->name, o->dir, o->req, false, &r);
+    o->req = NULL;
+    if (rc)
+        return rc;
+    size_t n = json_array_size (json_object_get (r, "reconciling"));
+    json_decref (r);
+    if (n == 0)
+        return vfctl_fail (cmd->name, VFCTL_ERROR, "no peer is connected: nothing to sync with");
+    if (!o->wait) {
+        printf ("reconciling with %zu peer%s\n", n, n == 1 ? "" : "s");
+        return VFCTL_OK;
+    }
+    return s_sync_wait (cmd, o, key);
+}
+
 /* ----------------------------------------------------------- the table */
 
 typedef int (*s_fn_t) (const vfctl_cmd_t *cmd, s_opts_t *o);
@@ -770,6 +874,16 @@ S_CMD (peers, "peers", "every member of our networks: state, traffic, errors",
        "to dial us, banned), round-trip time, entries and bytes in and out, errors,\n"
        "and the endpoint we dial. --json has every counter. Needs the node running.\n" S_DIR_HELP
        "\nExample:\n  vfctl peers -d farm\n")
+S_CMD (sync, "sync", "reconcile with peers now",
+       "usage: vfctl sync [-d DIR] [--wait [--timeout S]] [KEY]\n\n"
+       "Start a reconciliation with the peer KEY (vfk_...), or with every connected\n"
+       "peer, at once instead of at the next peer/reconcile. With --wait, show\n"
+       "what comes in (entries received, still to fetch, entries/s) until nothing\n"
+       "is left to fetch, then say how many came; exit 1 if that takes longer than\n"
+       "--timeout seconds (default 600). Needs the node running.\n\n"
+       "  -W, --wait          wait until in sync\n"
+       "  -T, --timeout S     give up waiting after S seconds\n" S_DIR_HELP
+       "\nExample:\n  vfctl sync -d farm --wait\n")
 S_CMD (peer, "peer", "add a member to a network, or show one member",
        "usage: vfctl peer [-d DIR] add KEY [ENDPOINT] --network NAME [--name NAME]\n"
        "       vfctl peer [-d DIR] KEY\n\n"

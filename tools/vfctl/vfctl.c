@@ -18,8 +18,8 @@ static const vfctl_cmd_t *s_commands[] = {
     &vfctl_cmd_events,  &vfctl_cmd_show,     &vfctl_cmd_resources, &vfctl_cmd_resource,
     &vfctl_cmd_process, &vfctl_cmd_pending,  &vfctl_cmd_confirm,   &vfctl_cmd_export,
     &vfctl_cmd_import,  &vfctl_cmd_networks, &vfctl_cmd_network,   &vfctl_cmd_peers,
-    &vfctl_cmd_peer,    &vfctl_cmd_keygen,   &vfctl_cmd_sign,      &vfctl_cmd_verify,
-    &vfctl_cmd_db,
+    &vfctl_cmd_peer,    &vfctl_cmd_sync,     &vfctl_cmd_keygen,    &vfctl_cmd_sign,
+    &vfctl_cmd_verify,  &vfctl_cmd_db,
 };
 #define NCOMMANDS (sizeof s_commands / sizeof s_commands[0])
 
