@@ -1,216 +1,11 @@
 /*  test_node.c - real vfnode processes: init, start, publish, query,
     restart, bad input, a second node on the same directory, SIGTERM in the
-    middle of a burst. Each test makes its own node directory under /tmp
-    and stops every process it started. The programs are found beside this
-    test binary (BUILD/tests/test_node -> BUILD/bin/vfnode, vfctl).
+    middle of a burst, entries travelling between nodes. Each test makes
+    its own node directory under /tmp and stops every process it started
+    (tests/node_support.h).
 */
-#include <czmq.h>
-#include <jansson.h>
-#include <setjmp.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cmocka.h>
-
-static char s_bin[1100];
-static char s_dir[256];
-static pid_t s_started[16]; /* killed at teardown, even after a failure */
-static int s_nstarted;
-
-static int
-s_setup (void **state)
-{
-    char self[1024];
-    ssize_t n = readlink ("/proc/self/exe", self, sizeof self - 1);
-    assert_true (n > 0);
-    self[n] = '\0';
-    *strrchr (self, '/') = '\0';
-    snprintf (s_bin, sizeof s_bin, "%s/../bin", self);
-    snprintf (s_dir, sizeof s_dir, "/tmp/vf-test-node-XXXXXX");
-    assert_non_null (mkdtemp (s_dir));
-    zsys_init ();
-    zsys_handler_set (NULL);
-    return 0;
-}
-
-static int
-s_teardown (void **state)
-{
-    for (int k = 0; k < s_nstarted; k++)
-        if (s_started[k] > 0 && kill (s_started[k], SIGKILL) == 0)
-            waitpid (s_started[k], NULL, 0);
-    char cmd[300];
-    snprintf (cmd, sizeof cmd, "rm -rf '%s'", s_dir);
-    return system (cmd);
-}
-
-/*  Run a program of ours to completion, its standard error into
-    s_dir/stderr.txt; its exit status. */
-static int
-s_exec (const char *prog, const char *const *args)
-{
-    pid_t pid = fork ();
-    if (pid == 0) {
-        char path[1200], err[400];
-        snprintf (path, sizeof path, "%s/%s", s_bin, prog);
-        snprintf (err, sizeof err, "%s/stderr.txt", s_dir);
-        const char *argv[16] = { path };
-        for (int k = 0; args[k] && k < 14; k++)
-            argv[k + 1] = args[k];
-        int null = open ("/dev/null", O_WRONLY);
-        int fd = open (err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        dup2 (null, 1);
-        dup2 (fd, 2);
-        execv (path, (char *const *) argv);
-        _exit (127);
-    }
-    int status = 0;
-    pid_t done = 0;
-    for (int k = 0; k < 1200 && (done = waitpid (pid, &status, WNOHANG)) == 0; k++)
-        zclock_sleep (50);
-    if (done == 0) { /* still running after a minute */
-        kill (pid, SIGKILL);
-        waitpid (pid, NULL, 0);
-        fail_msg ("%s did not finish within a minute", prog);
-    }
-    return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
-}
-
-/*  Replace the first "from" in dir/vfnode.conf by "to". */
-static void
-s_config_edit (const char *dir, const char *from, const char *to)
-{
-    char path[400], text[16384];
-    snprintf (path, sizeof path, "%s/vfnode.conf", dir);
-    FILE *f = fopen (path, "r");
-    assert_non_null (f);
-    size_t n = fread (text, 1, sizeof text - 1, f);
-    text[n] = '\0';
-    fclose (f);
-    char *at = strstr (text, from);
-    assert_non_null (at);
-    f = fopen (path, "w");
-    assert_non_null (f);
-    fprintf (f, "%.*s%s%s", (int) (at - text), text, to, at + strlen (from));
-    fclose (f);
-}
-
-static void
-s_init (const char *dir)
-{
-    const char *args[] = { "init", dir, "--name", "Test Co-op", NULL };
-    assert_int_equal (s_exec ("vfctl", args), 0);
-    /* these nodes have no peers: do not take a TCP port */
-    s_config_edit (dir, "bind = \"tcp://*:7690\"", "bind = \"\"");
-}
-
-static json_t *s_request (const char *dir, const char *text);
-static int64_t s_entries_held (const char *dir);
-
-/*  Start vfnode on dir (stderr into dir/vfnode.log) and wait until it
-    answers; its pid. */
-static pid_t
-s_start (const char *dir)
-{
-    pid_t pid = fork ();
-    if (pid == 0) {
-        char path[1200], log[1200];
-        snprintf (path, sizeof path, "%s/vfnode", s_bin);
-        snprintf (log, sizeof log, "%s/vfnode.log", dir);
-        int fd = open (log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-        int null = open ("/dev/null", O_WRONLY);
-        dup2 (null, 1); /* never hold the test's output open */
-        dup2 (fd, 2);
-        execl (path, path, "-d", dir, (char *) NULL);
-        _exit (127);
-    }
-    if (s_nstarted < 16)
-        s_started[s_nstarted++] = pid;
-    for (int k = 0; k < 200; k++) {
-        char sock[1200];
-        struct stat st;
-        snprintf (sock, sizeof sock, "%s/control.sock", dir);
-        if (stat (sock, &st) == 0) {
-            json_t *r = s_request (dir, "{\"request\": \"status\"}");
-            bool ok = r && json_is_true (json_object_get (r, "ok"));
-            json_decref (r);
-            if (ok)
-                return pid;
-        }
-        zclock_sleep (50);
-    }
-    kill (pid, SIGKILL);
-    fail_msg ("vfnode did not start on %s", dir);
-    return -1;
-}
-
-static int
-s_stop (pid_t pid)
-{
-    kill (pid, SIGTERM);
-    int status = 0;
-    waitpid (pid, &status, 0);
-    for (int k = 0; k < s_nstarted; k++)
-        if (s_started[k] == pid)
-            s_started[k] = 0;
-    return WIFEXITED (status) ? WEXITSTATUS (status) : 128 + WTERMSIG (status);
-}
-
-/*  One request, one reply (NULL after wait_ms without one). */
-static json_t *
-s_request_within (const char *dir, const void *data, size_t len, int wait_ms)
-{
-    zsock_t *s = zsock_new (ZMQ_DEALER);
-    zsock_set_linger (s, 0);
-    zsock_connect (s, "ipc://%s/control.sock", dir);
-    zframe_t *f = zframe_new (data, len);
-    zframe_send (&f, s, 0);
-    zpoller_t *p = zpoller_new (s, NULL);
-    json_t *reply = NULL;
-    if (zpoller_wait (p, wait_ms) == s) {
-        char *text = zstr_recv (s);
-        reply = text ? json_loads (text, 0, NULL) : NULL;
-        zstr_free (&text);
-    }
-    zpoller_destroy (&p);
-    zsock_destroy (&s);
-    return reply;
-}
-
-static json_t *
-s_request_raw (const char *dir, const void *data, size_t len)
-{
-    return s_request_within (dir, data, len, 20000);
-}
-
-static json_t *
-s_request (const char *dir, const char *text)
-{
-    return s_request_raw (dir, text, strlen (text));
-}
-
-static const char *
-s_code (const json_t *reply)
-{
-    return json_string_value (json_object_get (json_object_get (reply, "error"), "code"));
-}
-
-static json_t *
-s_result (json_t *reply)
-{
-    if (!json_is_true (json_object_get (reply, "ok")))
-        fail_msg ("error reply: %s", json_string_value (json_object_get (
-                                         json_object_get (reply, "error"), "message")));
-    return json_object_get (reply, "result");
-}
+#define TEST_NAME "node"
+#include "node_support.h"
 
 static char *
 s_publish_request (const char *file)
@@ -445,6 +240,7 @@ test_sigterm_during_a_burst_loses_nothing_answered (void **state)
     zsock_destroy (&s);
     int status = 0;
     waitpid (pid, &status, 0);
+    s_forget (pid);
     assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
     assert_true (json_array_size (stored) >= 50);
     pid = s_start (dir);
@@ -514,87 +310,6 @@ test_back_pressure_slows_and_sighup_reloads (void **state)
     assert_int_equal (s_stop (pid), 0);
 }
 
-/*  A node listening for peers on 127.0.0.1:port. */
-static void
-s_init_listening (const char *dir, int port)
-{
-    s_init (dir);
-    char bind[64];
-    snprintf (bind, sizeof bind, "bind = \"tcp://127.0.0.1:%d\"", port);
-    s_config_edit (dir, "bind = \"\"", bind);
-    s_config_edit (dir, "heartbeat = 5s", "heartbeat = 500ms");
-    s_config_edit (dir, "timeout = 15s", "timeout = 3s");
-}
-
-static char *
-s_key_of (const char *dir)
-{
-    json_t *r = s_request (dir, "{\"request\": \"status\"}");
-    char *key = strdup (
-        json_string_value (json_object_get (json_object_get (s_result (r), "node"), "key")));
-    json_decref (r);
-    return key;
-}
-
-static void
-s_call_ok (const char *dir, const char *fmt, ...)
-{
-    char text[2048];
-    va_list ap;
-    va_start (ap, fmt);
-    vsnprintf (text, sizeof text, fmt, ap);
-    va_end (ap);
-    json_t *r = s_request (dir, text);
-    s_result (r);
-    json_decref (r);
-}
-
-/*  Publish one Process with audience (JSON text: "public" or a list). */
-static void
-s_publish_process (const char *dir, const char *iri, const char *audience)
-{
-    s_call_ok (dir,
-               "{\"request\": \"publish\", \"audience\": %s, \"document\": {\"@type\": "
-               "\"Process\", \"@id\": \"%s\"}}",
-               audience, iri);
-}
-
-/*  Does the node hold a record with this IRI? */
-static bool
-s_holds (const char *dir, const char *iri)
-{
-    char req[512];
-    snprintf (req, sizeof req, "{\"request\": \"query\", \"class\": \"Process\", \"limit\": 1000}");
-    json_t *r = s_request (dir, req);
-    bool found = false;
-    size_t k;
-    const json_t *e;
-    json_array_foreach (json_object_get (s_result (r), "entries"), k, e)
-        found = found || strcmp (json_string_value (json_object_get (e, "@id")), iri) == 0;
-    json_decref (r);
-    return found;
-}
-
-static bool
-s_wait_holds (const char *dir, const char *iri)
-{
-    for (int k = 0; k < 100; k++) {
-        if (s_holds (dir, iri))
-            return true;
-        zclock_sleep (50);
-    }
-    return false;
-}
-
-static int64_t
-s_peers_counter (const char *dir, const char *name)
-{
-    json_t *r = s_request (dir, "{\"request\": \"peers\"}");
-    int64_t n = json_integer_value (json_object_get (s_result (r), name));
-    json_decref (r);
-    return n;
-}
-
 /*  A -- B -- C, where A and B share network n1, B and C network n2 (B is a
     bridge). Entries travel hop by hop, but only where their audience lets
     them: an n1-only entry never reaches C. */
@@ -610,28 +325,14 @@ test_entries_travel_within_their_audience (void **state)
     s_init_listening (c, 17103);
     pid_t pa = s_start (a), pb = s_start (b), pc = s_start (c);
     char *ka = s_key_of (a), *kb = s_key_of (b), *kc = s_key_of (c);
-    s_call_ok (a, "{\"request\": \"network_add\", \"name\": \"n1\"}");
-    s_call_ok (b, "{\"request\": \"network_add\", \"name\": \"n2\"}");
-    json_t *r = s_request (a, "{\"request\": \"networks\"}");
-    char *n1 = strdup (json_string_value (
-        json_object_get (json_array_get (json_object_get (s_result (r), "networks"), 0), "id")));
-    json_decref (r);
-    r = s_request (b, "{\"request\": \"networks\"}");
-    char *n2 = strdup (json_string_value (
-        json_object_get (json_array_get (json_object_get (s_result (r), "networks"), 0), "id")));
-    json_decref (r);
-    s_call_ok (b, "{\"request\": \"network_add\", \"name\": \"n1\", \"id\": \"%s\"}", n1);
-    s_call_ok (c, "{\"request\": \"network_add\", \"name\": \"n2\", \"id\": \"%s\"}", n2);
-    s_call_ok (a,
-               "{\"request\": \"peer_add\", \"network\": \"n1\", \"key\": \"%s\", \"endpoint\": "
-               "\"tcp://127.0.0.1:17102\"}",
-               kb);
-    s_call_ok (b, "{\"request\": \"peer_add\", \"network\": \"n1\", \"key\": \"%s\"}", ka);
-    s_call_ok (b,
-               "{\"request\": \"peer_add\", \"network\": \"n2\", \"key\": \"%s\", \"endpoint\": "
-               "\"tcp://127.0.0.1:17103\"}",
-               kc);
-    s_call_ok (c, "{\"request\": \"peer_add\", \"network\": \"n2\", \"key\": \"%s\"}", kb);
+    char *n1 = s_network_create (a, "n1");
+    char *n2 = s_network_create (b, "n2");
+    s_network_join (b, "n1", n1);
+    s_network_join (c, "n2", n2);
+    s_peer_add (a, "n1", kb, "tcp://127.0.0.1:17102");
+    s_peer_add (b, "n1", ka, NULL);
+    s_peer_add (b, "n2", kc, "tcp://127.0.0.1:17103");
+    s_peer_add (c, "n2", kb, NULL);
     zclock_sleep (1500); /* handshakes */
 
     char aud1[128], aud12[256];
@@ -652,11 +353,8 @@ test_entries_travel_within_their_audience (void **state)
     s_init_listening (d, 17104);
     pid_t pd = s_start (d);
     int64_t refused = s_peers_counter (b, "handshakes_refused");
-    s_call_ok (d, "{\"request\": \"network_add\", \"name\": \"n2\", \"id\": \"%s\"}", n2);
-    s_call_ok (d,
-               "{\"request\": \"peer_add\", \"network\": \"n2\", \"key\": \"%s\", \"endpoint\": "
-               "\"tcp://127.0.0.1:17102\"}",
-               kb);
+    s_network_join (d, "n2", n2);
+    s_peer_add (d, "n2", kb, "tcp://127.0.0.1:17102");
     zclock_sleep (1500);
     assert_true (s_peers_counter (b, "handshakes_refused") > refused);
     assert_false (s_holds (d, "urn:t:public"));
@@ -669,16 +367,6 @@ test_entries_travel_within_their_audience (void **state)
     free (kc);
     free (n1);
     free (n2);
-}
-
-static int64_t
-s_entries_held (const char *dir)
-{
-    json_t *r = s_request (dir, "{\"request\": \"status\"}");
-    int64_t n =
-        json_integer_value (json_object_get (json_object_get (s_result (r), "store"), "entries"));
-    json_decref (r);
-    return n;
 }
 
 /*  B was away while A published 10025 entries: when B comes back and
@@ -694,17 +382,10 @@ test_a_node_that_was_away_catches_up (void **state)
     s_init_listening (b, 17112);
     pid_t pa = s_start (a), pb = s_start (b);
     char *ka = s_key_of (a), *kb = s_key_of (b);
-    s_call_ok (a, "{\"request\": \"network_add\", \"name\": \"wool\"}");
-    json_t *r = s_request (a, "{\"request\": \"networks\"}");
-    char *net = strdup (json_string_value (
-        json_object_get (json_array_get (json_object_get (s_result (r), "networks"), 0), "id")));
-    json_decref (r);
-    s_call_ok (b, "{\"request\": \"network_add\", \"name\": \"wool\", \"id\": \"%s\"}", net);
-    s_call_ok (a, "{\"request\": \"peer_add\", \"network\": \"wool\", \"key\": \"%s\"}", kb);
-    s_call_ok (b,
-               "{\"request\": \"peer_add\", \"network\": \"wool\", \"key\": \"%s\", "
-               "\"endpoint\": \"tcp://127.0.0.1:17111\"}",
-               ka);
+    char *net = s_network_create (a, "wool");
+    s_network_join (b, "wool", net);
+    s_peer_add (a, "wool", kb, NULL);
+    s_peer_add (b, "wool", ka, "tcp://127.0.0.1:17111");
     assert_int_equal (s_stop (pb), 0); /* B goes away */
     char aud[128];
     snprintf (aud, sizeof aud, "[\"%s\"]", net);
