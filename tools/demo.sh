@@ -1,11 +1,14 @@
 #!/bin/sh
-# vfnode demo: two co-ops, two nodes, one network. The nodes connect over
-# CurveZMQ (each admits only members of a network they share) and gossip
-# signed entries. Each co-op publishes its own ValueFlows records (a wool
-# supply chain that crosses from a farm co-op to a spinning co-op); the
-# farm's entries reach the mill by themselves; the mill sees the farm's
-# transfer into its stock as pending, confirms it, and its stock is then
-# what both co-ops' records say. A forged entry is caught.
+# vfnode demo: three co-ops, three nodes, two networks. A farm co-op and a
+# spinning co-op share the network "wool-region"; the spinning co-op and a
+# knitting co-op share "yarn-market", so the spinning co-op's node is the
+# bridge. Nodes connect over CurveZMQ (each admits only members of a network
+# they share) and gossip signed entries: public entries travel hop by hop
+# through the bridge, entries addressed to one network never leave it. Each
+# co-op publishes its own part of a supply chain (fleece -> yarn ->
+# sweaters); transfers into another co-op's stock wait for that co-op's
+# confirmation. A node that was away catches up by reconciliation, a forged
+# entry is caught, and every store checks clean.
 set -eu
 bin=${1:-build/bin}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -33,65 +36,122 @@ start() { # DIR: start a node, wait until it answers
     cat "$1.log" >&2
     exit 1
 }
+stop() { # DIR: stop the node (SIGTERM), wait until it is gone
+    pid=$(cat "$1/vfnode.lock")
+    kill "$pid"
+    for _ in $(seq 1 100); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+}
+entries() { "$vfctl" status -d "$1" | awk '/^store/ {print $2}'; }
+wait_entries() { # DIR N: wait (at most 10 s) until the node holds N entries
+    for _ in $(seq 1 100); do
+        [ "$(entries "$1")" -ge "$2" ] && return 0
+        sleep 0.1
+    done
+    echo "demo: $1 holds $(entries "$1") entries, expected $2" >&2
+    exit 1
+}
+wait_connected() { # DIR N: wait until N peers are connected
+    for _ in $(seq 1 100); do
+        [ "$("$vfctl" peers -d "$1" | grep -c ' connected ')" -ge "$2" ] && return 0
+        sleep 0.1
+    done
+}
+stored() { awk '/stored/ {print $1}'; }
+quantity() { # DIR IRI FIELD: the resource's quantity
+    "$vfctl" resource -d "$1" "$2" | grep -A1 "\"$3\"" | awk -F'"' '/NumericalValue/ {print $4}'
+}
 
-step "1. Two co-ops create their nodes (identity, config, store) and start them"
-"$vfctl" init "$work/farm" --name "Hill Farm Co-op" >/dev/null 2>&1
-"$vfctl" init "$work/mill" --name "Valley Spinning Co-op" >/dev/null 2>&1
-# each node listens for peers on its own loopback port
-sed -i 's|bind = "tcp://\*:7690"|bind = "tcp://127.0.0.1:17691"|' "$work/farm/vfnode.conf"
-sed -i 's|bind = "tcp://\*:7690"|bind = "tcp://127.0.0.1:17692"|' "$work/mill/vfnode.conf"
-start "$work/farm"
-start "$work/mill"
-"$vfctl" id -d "$work/farm"
-"$vfctl" id -d "$work/mill"
+step "1. Three co-ops create their nodes (identity, config, store) and start them"
+port=17691
+for coop in farm mill knit; do
+    case $coop in
+    farm) name="Hill Farm Co-op" ;;
+    mill) name="Valley Spinning Co-op" ;;
+    knit) name="Harbour Knitting Co-op" ;;
+    esac
+    "$vfctl" init "$work/$coop" --name "$name" >/dev/null 2>&1
+    # each node listens for peers on its own loopback port
+    sed -i "s|bind = \"tcp://\*:7690\"|bind = \"tcp://127.0.0.1:$port\"|" "$work/$coop/vfnode.conf"
+    port=$((port + 1))
+    start "$work/$coop"
+    "$vfctl" id -d "$work/$coop"
+done
 farm_key=$("$vfctl" id -d "$work/farm" | cut -d' ' -f1)
 mill_key=$("$vfctl" id -d "$work/mill" | cut -d' ' -f1)
+knit_key=$("$vfctl" id -d "$work/knit" | cut -d' ' -f1)
 
-step "2. They form a network: the farm creates it, the mill joins it by id, each adds the other"
+step "2. Two networks: wool-region (farm, mill) and yarn-market (mill, knitters); the mill bridges them"
 "$vfctl" network -d "$work/farm" add wool-region >/dev/null
-net=$("$vfctl" networks -d "$work/farm" | awk 'NR == 1 {print $1}')
-"$vfctl" network -d "$work/mill" join "$net" wool-region >/dev/null
-"$vfctl" peer -d "$work/farm" add "$mill_key" tcp://127.0.0.1:17692 --network wool-region --name "Valley Spinning"
-"$vfctl" peer -d "$work/mill" add "$farm_key" tcp://127.0.0.1:17691 --network wool-region --name "Hill Farm"
-for _ in $(seq 1 50); do
-    "$vfctl" peers -d "$work/farm" | grep -q connected && break
-    sleep 0.1
+wool=$("$vfctl" networks -d "$work/farm" | awk 'NR == 1 {print $1}')
+"$vfctl" network -d "$work/mill" join "$wool" wool-region >/dev/null
+"$vfctl" network -d "$work/knit" add yarn-market >/dev/null
+yarn=$("$vfctl" networks -d "$work/knit" | awk 'NR == 1 {print $1}')
+"$vfctl" network -d "$work/mill" join "$yarn" yarn-market >/dev/null
+"$vfctl" peer -d "$work/farm" add "$mill_key" tcp://127.0.0.1:17692 --network wool-region --name "Valley Spinning" >/dev/null
+"$vfctl" peer -d "$work/mill" add "$farm_key" tcp://127.0.0.1:17691 --network wool-region --name "Hill Farm" >/dev/null
+"$vfctl" peer -d "$work/mill" add "$knit_key" tcp://127.0.0.1:17693 --network yarn-market --name "Harbour Knitting" >/dev/null
+"$vfctl" peer -d "$work/knit" add "$mill_key" tcp://127.0.0.1:17692 --network yarn-market --name "Valley Spinning" >/dev/null
+wait_connected "$work/mill" 2
+"$vfctl" networks -d "$work/mill"
+"$vfctl" peers -d "$work/mill"
+
+step "3. Each co-op publishes its own records: validated, signed, stored, then gossiped"
+echo "the farm, in public:"
+n_farm=$("$vfctl" publish -d "$work/farm" "$examples/farm.jsonld" | tail -n 1 | tee /dev/stderr | stored)
+echo "the spinning co-op, in public:"
+n_mill=$("$vfctl" publish -d "$work/mill" "$examples/spinning.jsonld" | tail -n 1 | tee /dev/stderr | stored)
+echo "the spinning co-op's sale of yarn, to yarn-market only:"
+n_sale=$("$vfctl" publish -d "$work/mill" --audience "$yarn" "$examples/yarn-sale.jsonld" | tail -n 1 | tee /dev/stderr | stored)
+echo "the knitters, to yarn-market only:"
+n_knit=$("$vfctl" publish -d "$work/knit" --audience "$yarn" "$examples/knitting.jsonld" | tail -n 1 | tee /dev/stderr | stored)
+
+step "4. Gossip: public entries reach every node (the farm's reach the knitters through the bridge); yarn-market entries never reach the farm"
+public=$((n_farm + n_mill))
+wait_entries "$work/mill" $((public + n_sale + n_knit))
+wait_entries "$work/knit" $((public + n_sale + n_knit))
+wait_entries "$work/farm" "$public"
+sleep 0.5 # anything more would have come by now
+for coop in farm mill knit; do
+    printf '%-5s ' "$coop"
+    "$vfctl" status -d "$work/$coop" | sed -n 2p
 done
-"$vfctl" networks -d "$work/farm"
+echo "the farm's events, as the knitters' node holds them (two hops away):"
+"$vfctl" events -d "$work/knit" --author "$farm_key"
+echo "the knitters' entries on the farm's node (not in its networks): $("$vfctl" events -d "$work/farm" --author "$knit_key" | wc -l)"
+if [ "$(entries "$work/farm")" -ne "$public" ]; then
+    echo "demo: the farm holds entries outside its networks" >&2
+    exit 1
+fi
+
+step "5. Transfers into another co-op's stock wait for that co-op: each confirms what it received"
+"$vfctl" pending -d "$work/mill"
+"$vfctl" pending -d "$work/knit"
+for coop in mill knit; do
+    event=$("$vfctl" pending -d "$work/$coop" | awk '{print $1; exit}')
+    "$vfctl" confirm -d "$work/$coop" "$event" | tail -n 1
+done
+echo "farm's wool lot: $(quantity "$work/farm" https://farm.coop.example/lot/wool-2026-11 onhandQuantity) kg (120.5 shorn, 100 sold)"
+echo "mill's incoming wool: $(quantity "$work/mill" https://spinning.coop.example/stock/wool-in-2026-11 onhandQuantity) kg (100 bought, 100 spun)"
+echo "mill's yarn: $(quantity "$work/mill" https://spinning.coop.example/stock/yarn-47 onhandQuantity) kg (91.25 spun, 40 sold)"
+echo "knitters' yarn: $(quantity "$work/knit" https://knitting.coop.example/stock/yarn-in-2026-11 onhandQuantity) kg (40 bought, 40 knitted)"
+echo "knitters' sweaters: $(quantity "$work/knit" https://knitting.coop.example/stock/sweaters-2026-11 onhandQuantity)"
+
+step "6. The farm's node goes away; the mill plans its next run meanwhile; back, the farm catches up"
+had=$(entries "$work/farm")
+stop "$work/farm"
+"$vfctl" publish -d "$work/mill" "$examples/spinning-note.jsonld" | tail -n 1
+start "$work/farm"
+wait_connected "$work/farm" 1
+"$vfctl" sync -d "$work/farm" --wait
+wait_entries "$work/farm" $((had + 1))
+echo "the farm held $had entries and now holds $(entries "$work/farm")"
 "$vfctl" peers -d "$work/farm"
 
-step "3. Each co-op publishes its own records: validated, signed, stored and gossiped"
-"$vfctl" publish -d "$work/farm" "$examples/farm.jsonld" | tail -n 1
-"$vfctl" publish -d "$work/mill" "$examples/spinning.jsonld" | tail -n 1
-"$vfctl" events -d "$work/farm"
-echo "farm's wool lot after shearing 120.5 kg and selling 100 kg to the mill:"
-"$vfctl" resource -d "$work/farm" https://farm.coop.example/lot/wool-2026-11 |
-    grep -A2 -E '"(onhandQuantity|accountingQuantity)"' | grep -E 'Quantity|NumericalValue'
-
-step "4. The farm's entries reached the mill's node over the network"
-for _ in $(seq 1 50); do
-    [ "$("$vfctl" status -d "$work/mill" | awk '/^store/ {print $2}')" -ge 16 ] && break
-    sleep 0.1
-done
-"$vfctl" status -d "$work/mill" | sed -n 2p
-"$vfctl" events -d "$work/mill" --author "$farm_key"
+step "7. A forged entry is refused: the farm's sale edited from 100 kg to 1000 kg"
 "$vfctl" export -d "$work/farm" -o "$work/farm.entries"
-
-step "5. The farm's transfer names the mill's stock: it waits for the mill's confirmation"
-"$vfctl" pending -d "$work/mill"
-echo "mill's incoming wool before confirming (the mill already consumed 100 kg of it):"
-"$vfctl" resource -d "$work/mill" https://spinning.coop.example/stock/wool-in-2026-11 |
-    grep -A1 '"onhandQuantity"' | tail -n 1
-event=$("$vfctl" pending -d "$work/mill" | awk '{print $1; exit}')
-"$vfctl" confirm -d "$work/mill" "$event" | tail -n 1
-echo "after confirming: 100 kg in from the farm, 100 kg consumed by spinning:"
-"$vfctl" resource -d "$work/mill" https://spinning.coop.example/stock/wool-in-2026-11 |
-    grep -A1 '"onhandQuantity"' | tail -n 1
-echo "the yarn made of it:"
-"$vfctl" resource -d "$work/mill" https://spinning.coop.example/stock/yarn-47 |
-    grep -A1 '"onhandQuantity"' | tail -n 1
-
-step "6. A forged entry is refused: the transfer edited from 100 kg to 1000 kg"
 grep sale-to-spinners "$work/farm.entries" >"$work/sale.entries"
 sed 's/NumericalValue":100\([,}]\)/NumericalValue":1000\1/' "$work/sale.entries" >"$work/forged.entries"
 if cmp -s "$work/sale.entries" "$work/forged.entries"; then
@@ -104,7 +164,9 @@ if "$vfctl" verify "$work/forged.entries" 2>&1; then
     exit 1
 fi
 
-step "7. The store is consistent: every signature, index and resource state rebuilt and compared"
-"$vfctl" db check -d "$work/mill"
+step "8. Every store is consistent: signatures, indexes and resource states rebuilt and compared"
+for coop in farm mill knit; do
+    "$vfctl" db check -d "$work/$coop" | sed "s/^/$coop: /"
+done
 
-printf '\nDone. Next: reconciliation catches a node up on what it missed while away,\nand `vfctl trace` walks the yarn back to the farm.\n'
+printf '\nDone. Next: `vfctl trace` walks the sweaters back through the yarn to the farm.\n'
