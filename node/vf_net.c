@@ -71,8 +71,15 @@ s_network (vf_nets_t *self, const json_t *j, size_t k, vf_err_t *err)
     const json_t *members = json_object_get (j, "members");
     int rc = id ? vf_text_decode (net->id, VF_TEXT_NET, id, err)
                 : vf_err_set (err, VF_EINVALID, "'id' (vfn_...) is required");
+    static const uint8_t zero[VF_KEY_BYTES] = { 0 };
+    if (rc == 0 && memcmp (net->id, zero, VF_KEY_BYTES) == 0)
+        rc = vf_err_set (err, VF_EINVALID, "the all-zero id means \"public\", not a network");
     if (rc == 0)
         rc = s_text (j, "name", net->name, VF_NET_NAME_MAX, true, where, err);
+    for (size_t i = 0; rc == 0 && i < self->n; i++)
+        if (memcmp (self->nets[i].id, net->id, VF_KEY_BYTES) == 0 ||
+            strcmp (self->nets[i].name, net->name) == 0)
+            rc = vf_err_set (err, VF_EINVALID, "the same id or name as networks[%zu]", i);
     if (rc == 0 && members &&
         (!json_is_array (members) || json_array_size (members) > VF_NET_MEMBERS_MAX))
         rc = vf_err_set (err, VF_EINVALID, "'members' must be a list of at most %d members",
@@ -165,6 +172,19 @@ vf_nets_save (const vf_nets_t *self, vf_err_t *err)
         unlink (tmp);
         return vf_err_set (err, VF_EIO, "cannot write %s: %s", self->path, strerror (e));
     }
+    /*  the rename itself must survive a crash */
+    char dir[sizeof self->path];
+    snprintf (dir, sizeof dir, "%s", self->path);
+    char *slash = strrchr (dir, '/');
+    if (slash)
+        *slash = '\0';
+    int dfd = open (slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    ok = dfd >= 0 && fsync (dfd) == 0;
+    if (dfd >= 0)
+        close (dfd);
+    if (!ok)
+        return vf_err_set (err, VF_EIO, "cannot sync the directory of %s: %s", self->path,
+                           strerror (errno));
     return 0;
 }
 
@@ -189,6 +209,9 @@ vf_nets_add_network (vf_nets_t *self, const char *name, const uint8_t *id, vf_er
         return vf_err_set (err, VF_ETOOBIG, "this node is in %d networks already", VF_NET_MAX);
     if (vf_nets_find (self, name))
         return vf_err_set (err, VF_EEXIST, "a network named '%s' exists", name);
+    static const uint8_t zero[VF_KEY_BYTES] = { 0 };
+    if (id && memcmp (id, zero, VF_KEY_BYTES) == 0)
+        return vf_err_set (err, VF_EINVAL, "the all-zero id means \"public\", not a network");
     vf_network_t *n = &self->nets[self->n];
     memset (n, 0, sizeof *n);
     if (id)

@@ -154,7 +154,11 @@ s_rebuild (s_engine_t *e)
                     p = old[k], old[k] = NULL;
             if (!p && (p = calloc (1, sizeof *p))) {
                 memcpy (p->key, mem->key, VF_KEY_BYTES);
-                vf_curve_public (p->curve, p->key);
+                if (vf_curve_public (p->curve, p->key) != 0) { /* not a point: never admitted */
+                    VF_LOG_WARNING ("member %s of %s is not a usable key", mem->name, net->name);
+                    free (p);
+                    continue;
+                }
                 vf_text_encode (p->keytext, VF_TEXT_KEY, p->key);
                 p->have = calloc (VF_WIRE_IDS_MAX, VF_HASH_BYTES);
                 p->wants = calloc (VF_PEER_QUEUE_MAX, VF_HASH_BYTES);
@@ -163,10 +167,21 @@ s_rebuild (s_engine_t *e)
                 s_peer_destroy (&p);
                 continue;
             }
-            snprintf (p->name, sizeof p->name, "%s", mem->name[0] ? mem->name : p->keytext);
-            if (mem->endpoint[0] && strcmp (mem->endpoint, p->endpoint) != 0) {
+            /*  the first name and the first endpoint any of our networks
+                gives it */
+            const char *name = mem->name, *endpoint = mem->endpoint;
+            for (size_t o = n + 1; o < vf_nets_count (e->nets); o++) {
+                const vf_network_t *other = vf_nets_get (e->nets, o);
+                for (size_t i = 0; i < other->nmembers; i++)
+                    if (memcmp (other->members[i].key, mem->key, VF_KEY_BYTES) == 0) {
+                        name = name[0] ? name : other->members[i].name;
+                        endpoint = endpoint[0] ? endpoint : other->members[i].endpoint;
+                    }
+            }
+            snprintf (p->name, sizeof p->name, "%s", name[0] ? name : p->keytext);
+            if (endpoint[0] && strcmp (endpoint, p->endpoint) != 0) {
                 s_undial (e, p);
-                snprintf (p->endpoint, sizeof p->endpoint, "%s", mem->endpoint);
+                snprintf (p->endpoint, sizeof p->endpoint, "%s", endpoint);
             }
             p->shared = vf_nets_of (e->nets, p->key);
             s_peer_t **more = realloc (e->peers, (e->npeers + 1) * sizeof *more);

@@ -93,6 +93,15 @@ test_bad_files_are_refused_with_the_place (void **state)
         { "{\"networks\": [{\"id\": \"vfn_dkaz4aro3jehaw3sweywk7tb33sppwijscykswc53he7wtgba25a\","
           " \"name\": \"x\", \"members\": [{\"key\": 7}]}]}",
           "members[0]" },
+        { "{\"networks\": [{\"id\": \"vfn_"
+          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\","
+          " \"name\": \"x\"}]}",
+          "all-zero id" },
+        { "{\"networks\": [{\"id\": \"vfn_dkaz4aro3jehaw3sweywk7tb33sppwijscykswc53he7wtgba25a\","
+          " \"name\": \"x\"}, {\"id\": "
+          "\"vfn_dkaz4aro3jehaw3sweywk7tb33sppwijscykswc53he7wtgba25a\","
+          " \"name\": \"y\"}]}",
+          "the same id or name as networks[0]" },
     };
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         char dir[300];
