@@ -72,6 +72,15 @@ s_teardown (void **state)
     return system (cmd);
 }
 
+/*  out = dir/name, which must fit. */
+static inline void
+s_path (char *out, size_t size, const char *dir, const char *name)
+{
+    int n = snprintf (out, size, "%s/%s", dir, name);
+    if (n < 0 || (size_t) n >= size)
+        fail_msg ("path too long: %s/%s", dir, name);
+}
+
 /*  Run a program of ours to completion, its standard error into
     s_dir/stderr.txt; its exit status. */
 static inline int
@@ -109,7 +118,7 @@ static inline void
 s_config_edit (const char *dir, const char *from, const char *to)
 {
     char path[400], text[16384];
-    snprintf (path, sizeof path, "%s/vfnode.conf", dir);
+    s_path (path, sizeof path, dir, "vfnode.conf");
     FILE *f = fopen (path, "r");
     assert_non_null (f);
     size_t n = fread (text, 1, sizeof text - 1, f);
@@ -224,11 +233,12 @@ s_start (const char *dir)
         running += s_started[k] > 0;
     if (running >= S_NODES_MAX)
         fail_msg ("more than %d nodes running at once", S_NODES_MAX);
+    char path[1200], log[1200], sock[1200];
+    s_path (path, sizeof path, s_bin, "vfnode");
+    s_path (log, sizeof log, dir, "vfnode.log");
+    s_path (sock, sizeof sock, dir, "control.sock");
     pid_t pid = fork ();
     if (pid == 0) {
-        char path[1200], log[1200];
-        snprintf (path, sizeof path, "%s/vfnode", s_bin);
-        snprintf (log, sizeof log, "%s/vfnode.log", dir);
         int fd = open (log, O_WRONLY | O_CREAT | O_APPEND, 0600);
         int null = open ("/dev/null", O_WRONLY);
         dup2 (null, 1); /* never hold the test's output open */
@@ -243,9 +253,7 @@ s_start (const char *dir)
     if (slot == s_nstarted)
         s_nstarted++;
     for (int k = 0; k < 200; k++) {
-        char sock[1200];
         struct stat st;
-        snprintf (sock, sizeof sock, "%s/control.sock", dir);
         if (stat (sock, &st) == 0) {
             json_t *r = s_request (dir, "{\"request\": \"status\"}");
             bool ok = r && json_is_true (json_object_get (r, "ok"));
