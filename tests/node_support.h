@@ -3,7 +3,10 @@
     the test binary (BUILD/tests/test_X -> BUILD/bin/vfnode, vfctl), nodes
     started and stopped (every one started is killed at teardown, even after
     a failure), control requests, networks and peers set up through the
-    control API. Included by tests/test_node.c, tests/test_federation.c and
+    control API. VF_TEST_KEEP=1 keeps s_dir (each node's log is
+    s_dir/NODE/vfnode.log) for a look after the run.
+
+    Included by tests/test_node.c, tests/test_federation.c and
     tests/test_hostile.c; each defines TEST_NAME first. Helpers that not
     every test uses are static inline, so that none is "defined but not
     used". */
@@ -69,7 +72,7 @@ s_teardown (void **state)
     s_kill_started (state);
     char cmd[300];
     snprintf (cmd, sizeof cmd, "rm -rf '%s'", s_dir);
-    return system (cmd);
+    return getenv ("VF_TEST_KEEP") ? 0 : system (cmd);
 }
 
 /*  out = dir/name, which must fit. */
