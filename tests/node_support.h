@@ -380,6 +380,9 @@ s_peer_info (const char *dir, const char *key)
     char req[256];
     snprintf (req, sizeof req, "{\"request\": \"peer\", \"key\": \"%s\"}", key);
     json_t *r = s_request (dir, req);
+    if (!r)
+        fail_msg ("%s did not answer in 20 s: is its vfnode still running? (%s/vfnode.log)", dir,
+                  dir);
     json_t *peer = json_incref (json_object_get (s_result (r), "peer"));
     json_decref (r);
     return peer;

@@ -90,10 +90,24 @@ s_fake_destroy (s_fake_t *f)
     zlistx_destroy (&f->entries_seen);
 }
 
+/*  Strings of the running test, freed at its teardown (so that a failed
+    test reports its failure, not leaks). */
+static char *s_owned[16];
+static int s_nowned;
+
+static char *
+s_own (char *text)
+{
+    assert_true (s_nowned < 16);
+    return s_owned[s_nowned++] = text;
+}
+
 static int
 s_hostile_teardown (void **state)
 {
     s_fake_destroy (&s_fake);
+    while (s_nowned > 0)
+        free (s_owned[--s_nowned]);
     return s_kill_started (state);
 }
 
@@ -270,8 +284,8 @@ s_wait_connected (const char *dir, const char *key)
 
 /*  Node A (listening on port, peer/ban_after ban_after, peer/credit 10)
     and an honest node B in network "wool" with it, B dialling A; the
-    fake is a member of wool on A only. Returns wool's id. */
-static char *
+    fake is a member of wool on A only. */
+static void
 s_two_nodes_and_a_fake (const char *a, const char *b, int port, const char *ban_after, s_fake_t *f,
                         pid_t *pa, pid_t *pb, char **ka, char **kb)
 {
@@ -283,9 +297,9 @@ s_two_nodes_and_a_fake (const char *a, const char *b, int port, const char *ban_
     s_config_edit (a, "credit = 1000", "credit = 10");
     *pa = s_start (a);
     *pb = s_start (b);
-    *ka = s_key_of (a);
-    *kb = s_key_of (b);
-    char *wool = s_network_create (a, "wool");
+    *ka = s_own (s_key_of (a));
+    *kb = s_own (s_key_of (b));
+    char *wool = s_own (s_network_create (a, "wool"));
     s_network_join (b, "wool", wool);
     s_peer_add (a, "wool", *kb, NULL);
     char endpoint[64];
@@ -294,7 +308,6 @@ s_two_nodes_and_a_fake (const char *a, const char *b, int port, const char *ban_
     s_fake_new (f);
     s_peer_add (a, "wool", f->key, NULL);
     s_wait_connected (a, *kb);
-    return wool;
 }
 
 /*  The honest peers still exchange entries both ways, and neither finds
@@ -326,7 +339,7 @@ test_a_hostile_peer_is_banned_and_an_honest_one_goes_on (void **state)
     s_fake_t *f = &s_fake;
     pid_t pa, pb;
     char *ka, *kb;
-    char *wool = s_two_nodes_and_a_fake (a, b, 17301, "5", f, &pa, &pb, &ka, &kb);
+    s_two_nodes_and_a_fake (a, b, 17301, "5", f, &pa, &pb, &ka, &kb);
     uint8_t server[VF_KEY_BYTES];
     s_node_curve (a, server);
     f->sock = s_dial (f, 17301, server);
@@ -424,9 +437,6 @@ test_a_hostile_peer_is_banned_and_an_honest_one_goes_on (void **state)
         vf_entry_destroy (&over[k]);
     vf_entry_destroy (&late[0]);
     s_fake_destroy (f);
-    free (ka);
-    free (kb);
-    free (wool);
 }
 
 /*  Did the node send the fake the entry with this id? */
@@ -462,12 +472,12 @@ test_each_fault_is_named_and_nothing_leaks (void **state)
     s_fake_t *f = &s_fake;
     pid_t pa, pb;
     char *ka, *kb;
-    char *wool = s_two_nodes_and_a_fake (a, b, 17303, "20", f, &pa, &pb, &ka, &kb);
-    char *dye = s_network_create (a, "dye"); /* A's alone */
+    s_two_nodes_and_a_fake (a, b, 17303, "20", f, &pa, &pb, &ka, &kb);
+    char *dye = s_own (s_network_create (a, "dye")); /* A's alone */
     char aud_dye[128];
     snprintf (aud_dye, sizeof aud_dye, "[\"%s\"]", dye);
-    char *secret = s_publish_entry (a, "urn:secret:0", aud_dye);
-    char *open = s_publish_entry (a, "urn:open:0", "\"public\"");
+    char *secret = s_own (s_publish_entry (a, "urn:secret:0", aud_dye));
+    char *open = s_own (s_publish_entry (a, "urn:open:0", "\"public\""));
     uint8_t server[VF_KEY_BYTES];
     s_node_curve (a, server);
     f->sock = s_dial (f, 17303, server);
@@ -565,12 +575,6 @@ test_each_fault_is_named_and_nothing_leaks (void **state)
     assert_int_equal (s_stop (pb), 0);
     vf_entry_destroy (&intruder[0]);
     s_fake_destroy (f);
-    free (secret);
-    free (open);
-    free (dye);
-    free (ka);
-    free (kb);
-    free (wool);
 }
 
 /*  A WANT of entries the fake may not hold, one fault each: the fault
@@ -586,8 +590,8 @@ test_a_ban_while_serving_a_want (void **state)
     s_fake_t *f = &s_fake;
     pid_t pa, pb;
     char *ka, *kb;
-    char *wool = s_two_nodes_and_a_fake (a, b, 17305, "5", f, &pa, &pb, &ka, &kb);
-    char *dye = s_network_create (a, "dye"); /* A's alone */
+    s_two_nodes_and_a_fake (a, b, 17305, "5", f, &pa, &pb, &ka, &kb);
+    char *dye = s_own (s_network_create (a, "dye")); /* A's alone */
     char aud_dye[128];
     snprintf (aud_dye, sizeof aud_dye, "[\"%s\"]", dye);
     uint8_t ids[8][VF_HASH_BYTES];
@@ -617,10 +621,6 @@ test_a_ban_while_serving_a_want (void **state)
     assert_int_equal (s_stop (pa), 0);
     assert_int_equal (s_stop (pb), 0);
     s_fake_destroy (f);
-    free (dye);
-    free (ka);
-    free (kb);
-    free (wool);
 }
 
 int
