@@ -795,6 +795,9 @@ s_from_writer (s_engine_t *e)
         }
         vf_entry_destroy (&en);
     }
+    /*  one commit is one announcement: no waiting for the timer */
+    for (size_t k = 0; k < e->npeers; k++)
+        s_flush_have (e, e->peers[k]);
     zframe_destroy (&origin);
     zmsg_destroy (&msg);
 }
