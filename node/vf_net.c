@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "vf_crypto.h"
 #include "vf_text.h"
 
 struct _vf_nets_t {
@@ -242,7 +243,10 @@ vf_nets_add_member (vf_nets_t *self, const uint8_t net[VF_KEY_BYTES],
         if (memcmp (self->nets[k].id, net, VF_KEY_BYTES) == 0)
             n = &self->nets[k];
     if (!n)
-        return vf_err_set (err, VF_ENOTFOUND, "this node is not in that network");
+        return vf_err_set (err, VF_ENOTFOUND, "this node is in no such network");
+    uint8_t curve[VF_KEY_BYTES];
+    if (vf_curve_public (curve, key) != 0)
+        return vf_err_set (err, VF_EINVAL, "that key is not a usable Ed25519 public key");
     if ((name && strlen (name) > VF_NET_NAME_MAX) ||
         (endpoint && strlen (endpoint) > VF_NET_ENDPOINT_MAX))
         return vf_err_set (err, VF_EINVAL, "member name at most %d bytes, endpoint at most %d",

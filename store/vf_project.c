@@ -575,8 +575,10 @@ vf_project_flush (vf_store_t *self, MDB_txn *txn, json_t *dirty, vf_err_t *err)
 
 /* ----------------------------------------------------------------- read */
 
-/*  The latest definition of iri by its owner (highest seq). */
+/*  The latest definition of iri of class cls by its owner (highest seq);
+    the owner is the author of the first definition of that class. */
 typedef struct {
+    const char *cls;
     uint8_t owner[VF_KEY_BYTES];
     vf_entry_t *best;
 } s_latest_t;
@@ -589,6 +591,10 @@ s_latest (s_ctx_t *c, const uint8_t order[VF_ORDER_KEY_BYTES], void *arg)
     int rc = s_load_order (c, order, &e);
     if (rc)
         return rc;
+    if (strcmp (e->cls, l->cls) != 0) { /* another class under the same IRI decides nothing */
+        vf_entry_destroy (&e);
+        return 0;
+    }
     if (!l->best)
         memcpy (l->owner, e->author, VF_KEY_BYTES); /* the first definer owns */
     if (memcmp (e->author, l->owner, VF_KEY_BYTES) == 0 && (!l->best || e->seq > l->best->seq)) {
@@ -599,11 +605,12 @@ s_latest (s_ctx_t *c, const uint8_t order[VF_ORDER_KEY_BYTES], void *arg)
     return 0;
 }
 
-/*  The current version of the record iri (caller owns *out), or NULL. */
+/*  The current version of the record iri of class cls (caller owns
+ *out), or NULL. */
 static int
-s_current (s_ctx_t *c, const char *iri, vf_entry_t **out)
+s_current (s_ctx_t *c, const char *iri, const char *cls, vf_entry_t **out)
 {
-    s_latest_t l = { { 0 }, NULL };
+    s_latest_t l = { cls, { 0 }, NULL };
     int rc = s_each_ref (c, iri, VF_ROLE_DEFINES, s_latest, &l);
     *out = l.best;
     return rc;
@@ -615,7 +622,7 @@ s_resource (s_ctx_t *c, const char *iri, json_t **out)
     json_t *state = NULL;
     vf_entry_t *rec = NULL, *proc = NULL, *spec = NULL;
     int rc = s_read_state (c, iri, &state);
-    int rc2 = rc == 0 || rc == VF_ENOTFOUND ? s_current (c, iri, &rec) : rc;
+    int rc2 = rc == 0 || rc == VF_ENOTFOUND ? s_current (c, iri, "EconomicResource", &rec) : rc;
     if (rc2)
         rc = rc2;
     else if (rc == VF_ENOTFOUND && rec)
@@ -626,7 +633,7 @@ s_resource (s_ctx_t *c, const char *iri, json_t **out)
     json_object_update (res, state);
     json_object_del (res, "last");
     const char *p = json_string_value (json_object_get (state, "stageProcess"));
-    if (p && (rc = s_current (c, p, &proc)) == 0 && proc)
+    if (p && (rc = s_current (c, p, "Process", &proc)) == 0 && proc)
         json_object_set (res, "stage", json_object_get (proc->body, "basedOn"));
     json_object_del (res, "stageProcess");
     (void) spec;

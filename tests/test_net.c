@@ -4,6 +4,7 @@
 #include "store_support.h"
 #include <sys/stat.h>
 
+#include "vf_identity.h"
 #include "vf_net.h"
 #include "vf_text.h"
 
@@ -42,11 +43,20 @@ test_add_save_load_and_ask (void **state)
     assert_int_equal (vf_nets_add_network (nets, "wool", NULL, &err), 0);
     assert_int_equal (vf_nets_add_network (nets, "dairy", NULL, &err), 0);
     assert_int_equal (vf_nets_add_network (nets, "wool", NULL, &err), VF_EEXIST);
-    uint8_t mill[VF_KEY_BYTES], cheese[VF_KEY_BYTES];
-    memset (mill, 0x11, sizeof mill);
-    memset (cheese, 0x22, sizeof cheese);
+    uint8_t mill[VF_KEY_BYTES], cheese[VF_KEY_BYTES], seed[VF_SEED_BYTES] = { 1 },
+                                                      bad[VF_KEY_BYTES];
+    vf_identity_t *id = vf_identity_new_from_seed (seed);
+    memcpy (mill, vf_identity_public (id), sizeof mill);
+    vf_identity_destroy (&id);
+    seed[0] = 2;
+    id = vf_identity_new_from_seed (seed);
+    memcpy (cheese, vf_identity_public (id), sizeof cheese);
+    vf_identity_destroy (&id);
     const vf_network_t *wool = vf_nets_find (nets, "wool");
     const vf_network_t *dairy = vf_nets_find (nets, "dairy");
+    /* a key no CURVE key derives from is refused */
+    memset (bad, 0xff, sizeof bad);
+    assert_int_equal (vf_nets_add_member (nets, wool->id, bad, "Bad", NULL, &err), VF_EINVAL);
     assert_int_equal (
         vf_nets_add_member (nets, wool->id, mill, "Mill", "tcp://127.0.0.1:7690", &err), 0);
     assert_int_equal (vf_nets_add_member (nets, dairy->id, cheese, "Cheese", NULL, &err), 0);

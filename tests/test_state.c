@@ -406,6 +406,9 @@ test_only_the_owner_defines_a_resource (void **state)
 {
     s_world_t w;
     s_world (&w);
+    /* a record of another class under the IRI, earlier: it decides nothing */
+    s_publish (&w, w.mill,
+               "{\"@type\": \"Process\", \"@id\": \"urn:r\", \"name\": \"mill's process\"}");
     s_publish (&w, w.farm,
                "{\"@type\": \"EconomicResource\", \"@id\": \"urn:r\", \"name\": \"Farm wool\","
                " \"conformsTo\": \"urn:spec:wool\"}");
@@ -418,6 +421,7 @@ test_only_the_owner_defines_a_resource (void **state)
     json_t *res = s_res (&w, "urn:r");
     /* the owner's latest version, never the other co-op's */
     assert_string_equal (s_str (res, "name"), "Fleece wool");
+    assert_string_equal (s_str (res, "conformsTo"), "urn:spec:wool");
     json_decref (res);
     /* the mill cannot raise the farm's stock by itself */
     s_raise (&w, w.mill, "urn:r", "1000");
