@@ -369,6 +369,53 @@ test_entries_travel_within_their_audience (void **state)
     free (n2);
 }
 
+/*  Publish batches of 1000 Processes urn:PREFIX:N on dir. */
+static void
+s_publish_bulk (const char *dir, const char *prefix, int batches)
+{
+    for (int batch = 0; batch < batches; batch++) {
+        size_t cap = 64 + 1000 * 64, len = 0;
+        char *req = malloc (cap);
+        assert_non_null (req);
+        len +=
+            (size_t) snprintf (req + len, cap - len, "{\"request\": \"publish\", \"document\": [");
+        for (int k = 0; k < 1000; k++)
+            len += (size_t) snprintf (req + len, cap - len,
+                                      "%s{\"@type\": \"Process\", \"@id\": \"urn:%s:%d\"}",
+                                      k ? "," : "", prefix, batch * 1000 + k);
+        snprintf (req + len, cap - len, "]}");
+        json_t *done = s_request (dir, req);
+        assert_int_equal (json_integer_value (json_object_get (s_result (done), "stored")), 1000);
+        json_decref (done);
+        free (req);
+    }
+}
+
+/*  Neither node found fault with its one peer. */
+static void
+s_expect_no_faults (const char *a, const char *b)
+{
+    const char *const dirs[2] = { a, b };
+    for (int k = 0; k < 2; k++) {
+        json_t *peers = s_request (dirs[k], "{\"request\": \"peers\"}");
+        const json_t *peer = json_array_get (json_object_get (s_result (peers), "peers"), 0);
+        if (json_integer_value (json_object_get (peer, "errors")) != 0)
+            fail_msg ("%s: %s", dirs[k], json_string_value (json_object_get (peer, "last_error")));
+        json_decref (peers);
+    }
+}
+
+/*  Wait (at most 60 s) until dir holds n entries. */
+static void
+s_wait_entries (const char *dir, int64_t n)
+{
+    int64_t held = 0;
+    for (int k = 0; k < 600 && (held = s_entries_held (dir)) != n; k++)
+        zclock_sleep (100);
+    if (held != n)
+        fail_msg ("%s holds %lld entries, not %lld", dir, (long long) held, (long long) n);
+}
+
 /*  B was away while A published 10025 entries: when B comes back and
     connects, it catches up by reconciliation alone (push only carries
     what is new), asking in turns, and neither side counts a fault. */
@@ -396,37 +443,41 @@ test_a_node_that_was_away_catches_up (void **state)
     }
     /*  and more than one peer may ask for at once (VF_PEER_QUEUE_MAX):
         B must ask in turns, not be faulted for asking */
-    for (int batch = 0; batch < 10; batch++) {
-        size_t cap = 64 + 1000 * 48, len = 0;
-        char *req = malloc (cap);
-        len +=
-            (size_t) snprintf (req + len, cap - len, "{\"request\": \"publish\", \"document\": [");
-        for (int k = 0; k < 1000; k++)
-            len += (size_t) snprintf (req + len, cap - len,
-                                      "%s{\"@type\": \"Process\", \"@id\": \"urn:bulk:%d\"}",
-                                      k ? "," : "", batch * 1000 + k);
-        snprintf (req + len, cap - len, "]}");
-        json_t *done = s_request (a, req);
-        assert_int_equal (json_integer_value (json_object_get (s_result (done), "stored")), 1000);
-        json_decref (done);
-        free (req);
-    }
+    s_publish_bulk (a, "bulk", 10);
     pb = s_start (b); /* and comes back */
-    bool caught_up = false;
-    for (int k = 0; k < 600 && !caught_up; k++) {
-        caught_up = s_entries_held (b) == 10025;
-        zclock_sleep (100);
-    }
-    assert_true (caught_up);
-    /* neither side found fault with the other */
-    const char *const dirs[2] = { a, b };
-    for (int k = 0; k < 2; k++) {
-        json_t *peers = s_request (dirs[k], "{\"request\": \"peers\"}");
-        const json_t *peer = json_array_get (json_object_get (s_result (peers), "peers"), 0);
-        if (json_integer_value (json_object_get (peer, "errors")) != 0)
-            fail_msg ("%s: %s", dirs[k], json_string_value (json_object_get (peer, "last_error")));
-        json_decref (peers);
-    }
+    s_wait_entries (b, 10025);
+    s_expect_no_faults (a, b);
+    assert_int_equal (s_stop (pa), 0);
+    assert_int_equal (s_stop (pb), 0);
+    free (ka);
+    free (kb);
+    free (net);
+}
+
+/*  B restarts before A notices it was gone (within peer/timeout): A's
+    session went on, B's is new. What A sends next must all arrive, and
+    neither side may count a fault. */
+static void
+test_a_peer_that_restarts_at_once_gets_everything (void **state)
+{
+    char a[300], b[300];
+    snprintf (a, sizeof a, "%s/qa", s_dir);
+    snprintf (b, sizeof b, "%s/qb", s_dir);
+    s_init_listening (a, 17113);
+    s_init_listening (b, 17114);
+    pid_t pa = s_start (a), pb = s_start (b);
+    char *ka = s_key_of (a), *kb = s_key_of (b);
+    char *net = s_network_create (a, "wool");
+    s_network_join (b, "wool", net);
+    s_peer_add (a, "wool", kb, NULL);
+    s_peer_add (b, "wool", ka, "tcp://127.0.0.1:17113");
+    s_publish_bulk (a, "before", 1);
+    s_wait_entries (b, 1000);
+    assert_int_equal (s_stop (pb), 0);
+    pb = s_start (b);
+    s_publish_bulk (a, "after", 3);
+    s_wait_entries (b, 4000);
+    s_expect_no_faults (a, b);
     assert_int_equal (s_stop (pa), 0);
     assert_int_equal (s_stop (pb), 0);
     free (ka);
@@ -447,6 +498,7 @@ main (void)
         cmocka_unit_test (test_back_pressure_slows_and_sighup_reloads),
         cmocka_unit_test (test_entries_travel_within_their_audience),
         cmocka_unit_test (test_a_node_that_was_away_catches_up),
+        cmocka_unit_test (test_a_peer_that_restarts_at_once_gets_everything),
     };
     return cmocka_run_group_tests (tests, s_setup, s_teardown);
 }
