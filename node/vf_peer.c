@@ -18,7 +18,11 @@ typedef struct {
     char keytext[VF_TEXT_MAX];
     char name[VF_NET_NAME_MAX + 1];
     char endpoint[VF_NET_ENDPOINT_MAX + 1];
-    uint64_t shared; /* networks we share (vf_nets_of) */
+    uint64_t shared;                /* networks we share by our file (vf_nets_of) */
+    uint64_t theirs;                /* of those, the ones its last HELLO or WELCOME named */
+    bool heard;                     /* it named its networks to us */
+    uint8_t (*named)[VF_KEY_BYTES]; /* the network ids it named */
+    size_t nnamed;
     zsock_t *dealer; /* our connection to it, if it has an endpoint */
     zframe_t *route; /* its connection to our ROUTER, if any */
     bool out_ok;     /* our HELLO on the dealer was welcomed */
@@ -85,6 +89,26 @@ s_connected (const s_peer_t *p)
     return p->out_ok || p->in_ok;
 }
 
+/*  Which of the networks we share by our file p named as shared by its. */
+static void
+s_match_named (s_engine_t *e, s_peer_t *p)
+{
+    p->theirs = 0;
+    for (size_t k = 0; k < vf_nets_count (e->nets); k++)
+        for (size_t i = 0; i < p->nnamed; i++)
+            if (memcmp (vf_nets_get (e->nets, k)->id, p->named[i], VF_KEY_BYTES) == 0)
+                p->theirs |= (uint64_t) 1 << k;
+}
+
+/*  The networks we send p entries of and reconcile with it: those both
+    files list (until it named its own, ours). What it sends us is judged
+    by our file alone. */
+static uint64_t
+s_both (const s_peer_t *p)
+{
+    return p->heard ? p->shared & p->theirs : p->shared;
+}
+
 static void
 s_peer_destroy (s_peer_t **p_p)
 {
@@ -96,6 +120,7 @@ s_peer_destroy (s_peer_t **p_p)
     free (p->have);
     free (p->wants);
     free (p->backlog);
+    free (p->named);
     free (p);
     *p_p = NULL;
 }
@@ -184,6 +209,7 @@ s_rebuild (s_engine_t *e)
                 snprintf (p->endpoint, sizeof p->endpoint, "%s", endpoint);
             }
             p->shared = vf_nets_of (e->nets, p->key);
+            s_match_named (e, p);
             s_peer_t **more = realloc (e->peers, (e->npeers + 1) * sizeof *more);
             if (!more) {
                 s_peer_destroy (&p);
@@ -375,6 +401,17 @@ s_on_hello (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m, bool via_router)
     if (memcmp (m->key, p->key, VF_KEY_BYTES) != 0) {
         s_fault (e, p, "%s carries another key than its connection", vf_wire_type_name (m->type));
         return;
+    }
+    /*  the networks it shares with us by its file, whichever socket */
+    void *named = m->nnetworks ? realloc (p->named, m->nnetworks * (size_t) VF_KEY_BYTES) : NULL;
+    if (named || !m->nnetworks) {
+        if (named)
+            p->named = named;
+        if (named)
+            memcpy (p->named, m->networks, m->nnetworks * (size_t) VF_KEY_BYTES);
+        p->nnamed = m->nnetworks;
+        p->heard = true;
+        s_match_named (e, p);
     }
     bool was = s_connected (p), was_out = p->out_ok;
     if (m->type == VF_WIRE_HELLO && via_router) {
@@ -630,7 +667,7 @@ s_reconcile (s_engine_t *e, s_peer_t *p)
     for (size_t k = 0; k <= vf_nets_count (e->nets); k++) {
         const uint8_t *net =
             k < vf_nets_count (e->nets) ? vf_nets_get (e->nets, k)->id : s_public_net;
-        if (k < vf_nets_count (e->nets) && !(p->shared & ((uint64_t) 1 << k)))
+        if (k < vf_nets_count (e->nets) && !(s_both (p) & ((uint64_t) 1 << k)))
             continue;
         vf_store_recon_t *src = NULL;
         uint8_t *msg = NULL;
@@ -805,7 +842,7 @@ s_from_writer (s_engine_t *e)
             continue;
         for (size_t k = 0; k < e->npeers; k++) {
             s_peer_t *p = e->peers[k];
-            if (!s_connected (p) || !vf_nets_may_hold (e->nets, p->shared, en) ||
+            if (!s_connected (p) || !vf_nets_may_hold (e->nets, s_both (p), en) ||
                 (zframe_size (origin) == VF_KEY_BYTES &&
                  memcmp (zframe_data (origin), p->key, VF_KEY_BYTES) == 0))
                 continue;
@@ -983,6 +1020,14 @@ s_ctl_edit (s_engine_t *e, const json_t *req, const char *what)
     if (rc)
         return s_ctl_fail (rc == VF_EIO ? "internal" : "bad_request", vf_err_msg (&err, rc));
     s_rebuild (e);
+    /*  tell connected peers which networks we now share with them */
+    for (size_t k = 0; k < e->npeers; k++) {
+        s_peer_t *p = e->peers[k];
+        if (p->out_ok)
+            s_send_hello (e, p, VF_WIRE_HELLO);
+        else if (p->in_ok)
+            s_send_hello (e, p, VF_WIRE_WELCOME);
+    }
     return json_pack ("{s:b, s:o}", "ok", 1, "result", vf_nets_json (e->nets));
 }
 

@@ -485,6 +485,48 @@ test_a_peer_that_restarts_at_once_gets_everything (void **state)
     free (net);
 }
 
+/*  A lists B in two networks, B lists A in one of them only (operators
+    add each other one at a time). A sends B nothing of the other network
+    and neither counts a fault; once B lists A there too, a sync brings
+    those entries over. */
+static void
+test_peers_use_only_the_networks_both_list (void **state)
+{
+    char a[300], b[300];
+    snprintf (a, sizeof a, "%s/la", s_dir);
+    snprintf (b, sizeof b, "%s/lb", s_dir);
+    s_init_listening (a, 17115);
+    s_init_listening (b, 17116);
+    pid_t pa = s_start (a), pb = s_start (b);
+    char *ka = s_key_of (a), *kb = s_key_of (b);
+    char *wool = s_network_create (a, "wool"), *dye = s_network_create (a, "dye");
+    s_network_join (b, "wool", wool);
+    s_network_join (b, "dye", dye);
+    s_peer_add (a, "wool", kb, NULL);
+    s_peer_add (a, "dye", kb, NULL);
+    s_peer_add (b, "wool", ka, "tcp://127.0.0.1:17115");
+    char aud[128];
+    snprintf (aud, sizeof aud, "[\"%s\"]", dye);
+    s_publish_process (a, "urn:dye:1", aud);
+    s_publish_process (a, "urn:public:1", "\"public\"");
+    s_wait_entries (b, 1);
+    s_call_ok (a, "{\"request\": \"sync\"}");
+    zclock_sleep (1000);
+    assert_int_equal (s_entries_held (b), 1); /* the public one only */
+    s_expect_no_faults (a, b);
+    s_peer_add (b, "dye", ka, NULL); /* now B lists A in dye too */
+    s_call_ok (a, "{\"request\": \"sync\"}");
+    s_wait_entries (b, 2);
+    assert_true (s_holds (b, "urn:dye:1"));
+    s_expect_no_faults (a, b);
+    assert_int_equal (s_stop (pa), 0);
+    assert_int_equal (s_stop (pb), 0);
+    free (ka);
+    free (kb);
+    free (wool);
+    free (dye);
+}
+
 int
 main (void)
 {
@@ -499,6 +541,7 @@ main (void)
         cmocka_unit_test (test_entries_travel_within_their_audience),
         cmocka_unit_test (test_a_node_that_was_away_catches_up),
         cmocka_unit_test (test_a_peer_that_restarts_at_once_gets_everything),
+        cmocka_unit_test (test_peers_use_only_the_networks_both_list),
     };
     return cmocka_run_group_tests (tests, s_setup, s_teardown);
 }
