@@ -124,6 +124,18 @@ s_parse (const vfctl_cmd_t *cmd, int argc, char **argv, s_opts_t *o)
     return 0;
 }
 
+/*  Send the request built in o->req (which it consumes), named request
+    unless the caller named it already (NULL). */
+static int
+s_call (const vfctl_cmd_t *cmd, s_opts_t *o, const char *request, bool read_only, json_t **r)
+{
+    if (request)
+        json_object_set_new (o->req, "request", json_string (request));
+    int rc = vfctl_call (cmd->name, o->dir, o->req, read_only, r);
+    o->req = NULL;
+    return rc;
+}
+
 static void
 s_print_json (const json_t *v)
 {
@@ -254,10 +266,8 @@ s_id (const vfctl_cmd_t *cmd, s_opts_t *o)
 static int
 s_status (const vfctl_cmd_t *cmd, s_opts_t *o)
 {
-    json_object_set_new (o->req, "request", json_string ("status"));
     json_t *r = NULL;
-    int rc = vfctl_call (cmd->name, o->dir, o->req, true, &r);
-    o->req = NULL;
+    int rc = s_call (cmd, o, "status", true, &r);
     if (rc)
         return rc;
     if (o->json)
@@ -322,11 +332,9 @@ s_publish (const vfctl_cmd_t *cmd, s_opts_t *o)
     if (!doc)
         return vfctl_fail (cmd->name, VFCTL_ERROR, "not JSON: line %d column %d: %s", jerr.line,
                            jerr.column, jerr.text);
-    json_object_set_new (o->req, "request", json_string ("publish"));
     json_object_set_new (o->req, "document", doc);
     json_t *r = NULL;
-    rc = vfctl_call (cmd->name, o->dir, o->req, false, &r);
-    o->req = NULL;
+    rc = s_call (cmd, o, "publish", false, &r);
     if (rc == 0)
         rc = s_report_stored (r, o->json);
     json_decref (r);
@@ -337,10 +345,8 @@ s_publish (const vfctl_cmd_t *cmd, s_opts_t *o)
 static int
 s_list_request (const vfctl_cmd_t *cmd, s_opts_t *o, const char *request, const char *key)
 {
-    json_object_set_new (o->req, "request", json_string (request));
     json_t *r = NULL;
-    int rc = vfctl_call (cmd->name, o->dir, o->req, true, &r);
-    o->req = NULL;
+    int rc = s_call (cmd, o, request, true, &r);
     if (rc)
         return rc;
     if (o->json)
@@ -375,11 +381,9 @@ s_show (const vfctl_cmd_t *cmd, s_opts_t *o)
 {
     if (o->argc != 1)
         return vfctl_usage (cmd, "expected an entry id (vfe_...)");
-    json_object_set_new (o->req, "request", json_string ("get"));
     json_object_set_new (o->req, "entry", json_string (o->argv[0]));
     json_t *r = NULL;
-    int rc = vfctl_call (cmd->name, o->dir, o->req, true, &r);
-    o->req = NULL;
+    int rc = s_call (cmd, o, "get", true, &r);
     if (rc == 0)
         s_print_json (json_object_get (r, "entry"));
     json_decref (r);
@@ -392,11 +396,9 @@ s_iri_request (const vfctl_cmd_t *cmd, s_opts_t *o, const char *request)
 {
     if (o->argc != 1)
         return vfctl_usage (cmd, "expected one IRI");
-    json_object_set_new (o->req, "request", json_string (request));
     json_object_set_new (o->req, "iri", json_string (o->argv[0]));
     json_t *r = NULL;
-    int rc = vfctl_call (cmd->name, o->dir, o->req, true, &r);
-    o->req = NULL;
+    int rc = s_call (cmd, o, request, true, &r);
     if (rc == 0)
         s_print_json (r);
     json_decref (r);
@@ -418,10 +420,8 @@ s_process (const vfctl_cmd_t *cmd, s_opts_t *o)
 static int
 s_pending (const vfctl_cmd_t *cmd, s_opts_t *o)
 {
-    json_object_set_new (o->req, "request", json_string ("pending"));
     json_t *r = NULL;
-    int rc = vfctl_call (cmd->name, o->dir, o->req, true, &r);
-    o->req = NULL;
+    int rc = s_call (cmd, o, "pending", true, &r);
     if (rc)
         return rc;
     if (o->json)
@@ -443,11 +443,9 @@ s_confirm (const vfctl_cmd_t *cmd, s_opts_t *o)
 {
     if (o->argc != 1)
         return vfctl_usage (cmd, "expected the id (vfe_...) of the event to confirm");
-    json_object_set_new (o->req, "request", json_string ("confirm"));
     json_object_set_new (o->req, "entry", json_string (o->argv[0]));
     json_t *r = NULL;
-    int rc = vfctl_call (cmd->name, o->dir, o->req, false, &r);
-    o->req = NULL;
+    int rc = s_call (cmd, o, "confirm", false, &r);
     if (rc == 0)
         rc = s_report_stored (r, o->json);
     json_decref (r);
@@ -555,10 +553,8 @@ s_import (const vfctl_cmd_t *cmd, s_opts_t *o)
 static int
 s_networks (const vfctl_cmd_t *cmd, s_opts_t *o)
 {
-    json_object_set_new (o->req, "request", json_string ("networks"));
     json_t *r = NULL;
-    int rc = vfctl_call (cmd->name, o->dir, o->req, true, &r);
-    o->req = NULL;
+    int rc = s_call (cmd, o, "networks", true, &r);
     if (rc)
         return rc;
     if (o->json)
@@ -584,8 +580,7 @@ static int
 s_edit (const vfctl_cmd_t *cmd, s_opts_t *o)
 {
     json_t *r = NULL;
-    int rc = vfctl_call (cmd->name, o->dir, o->req, false, &r);
-    o->req = NULL;
+    int rc = s_call (cmd, o, NULL, false, &r);
     if (rc == 0 && o->json)
         s_print_json (r);
     json_decref (r);
@@ -612,10 +607,8 @@ s_network (const vfctl_cmd_t *cmd, s_opts_t *o)
 static int
 s_peers (const vfctl_cmd_t *cmd, s_opts_t *o)
 {
-    json_object_set_new (o->req, "request", json_string ("peers"));
     json_t *r = NULL;
-    int rc = vfctl_call (cmd->name, o->dir, o->req, false, &r);
-    o->req = NULL;
+    int rc = s_call (cmd, o, "peers", false, &r);
     if (rc)
         return rc;
     if (o->json)
@@ -659,11 +652,9 @@ s_peer (const vfctl_cmd_t *cmd, s_opts_t *o)
     }
     if (o->argc != 1)
         return vfctl_usage (cmd, "expected: peer KEY, or peer add KEY [ENDPOINT] --network N");
-    json_object_set_new (o->req, "request", json_string ("peer"));
     json_object_set_new (o->req, "key", json_string (o->argv[0]));
     json_t *r = NULL;
-    int rc = vfctl_call (cmd->name, o->dir, o->req, false, &r);
-    o->req = NULL;
+    int rc = s_call (cmd, o, "peer", false, &r);
     if (rc == 0)
         s_print_json (json_object_get (r, "peer"));
     json_decref (r);
@@ -742,12 +733,10 @@ s_sync (const vfctl_cmd_t *cmd, s_opts_t *o)
     if (o->argc > 1)
         return vfctl_usage (cmd, "expected at most one KEY (vfk_...)");
     const char *key = o->argc == 1 ? o->argv[0] : NULL;
-    json_object_set_new (o->req, "request", json_string ("sync"));
     if (key)
         json_object_set_new (o->req, "key", json_string (key));
     json_t *r = NULL;
-    int rc = vfctl_call (cmd->name, o->dir, o->req, false, &r);
-    o->req = NULL;
+    int rc = s_call (cmd, o, "sync", false, &r);
     if (rc)
         return rc;
     size_t n = json_array_size (json_object_get (r, "reconciling"));
