@@ -416,42 +416,65 @@ s_wait_entries (const char *dir, int64_t n)
         fail_msg ("%s holds %lld entries, not %lld", dir, (long long) held, (long long) n);
 }
 
+/*  Two running nodes, A listening on port and B on port + 1, both in
+    network "wool", B dialling A. */
+typedef struct {
+    char a[300], b[300];
+    pid_t pa, pb;
+    char *ka, *kb, *net;
+} s_pair_t;
+
+static void
+s_pair_start (s_pair_t *p, const char *name, int port)
+{
+    char endpoint[64];
+    snprintf (p->a, sizeof p->a, "%s/%sa", s_dir, name);
+    snprintf (p->b, sizeof p->b, "%s/%sb", s_dir, name);
+    s_init_listening (p->a, port);
+    s_init_listening (p->b, port + 1);
+    p->pa = s_start (p->a), p->pb = s_start (p->b);
+    p->ka = s_key_of (p->a), p->kb = s_key_of (p->b);
+    p->net = s_network_create (p->a, "wool");
+    s_network_join (p->b, "wool", p->net);
+    s_peer_add (p->a, "wool", p->kb, NULL);
+    snprintf (endpoint, sizeof endpoint, "tcp://127.0.0.1:%d", port);
+    s_peer_add (p->b, "wool", p->ka, endpoint);
+}
+
+/*  Neither side counted a fault; both stop cleanly. */
+static void
+s_pair_end (s_pair_t *p)
+{
+    s_expect_no_faults (p->a, p->b);
+    assert_int_equal (s_stop (p->pa), 0);
+    assert_int_equal (s_stop (p->pb), 0);
+    free (p->ka);
+    free (p->kb);
+    free (p->net);
+}
+
 /*  B was away while A published 10025 entries: when B comes back and
     connects, it catches up by reconciliation alone (push only carries
     what is new), asking in turns, and neither side counts a fault. */
 static void
 test_a_node_that_was_away_catches_up (void **state)
 {
-    char a[300], b[300];
-    snprintf (a, sizeof a, "%s/ca", s_dir);
-    snprintf (b, sizeof b, "%s/cb", s_dir);
-    s_init_listening (a, 17111);
-    s_init_listening (b, 17112);
-    pid_t pa = s_start (a), pb = s_start (b);
-    char *ka = s_key_of (a), *kb = s_key_of (b);
-    char *net = s_network_create (a, "wool");
-    s_network_join (b, "wool", net);
-    s_peer_add (a, "wool", kb, NULL);
-    s_peer_add (b, "wool", ka, "tcp://127.0.0.1:17111");
-    assert_int_equal (s_stop (pb), 0); /* B goes away */
+    s_pair_t p;
+    s_pair_start (&p, "c", 17111);
+    assert_int_equal (s_stop (p.pb), 0); /* B goes away */
     char aud[128];
-    snprintf (aud, sizeof aud, "[\"%s\"]", net);
+    snprintf (aud, sizeof aud, "[\"%s\"]", p.net);
     for (int k = 0; k < 25; k++) {
         char iri[64];
         snprintf (iri, sizeof iri, "urn:away:%d", k);
-        s_publish_process (a, iri, k % 2 ? aud : "\"public\"");
+        s_publish_process (p.a, iri, k % 2 ? aud : "\"public\"");
     }
     /*  and more than one peer may ask for at once (VF_PEER_QUEUE_MAX):
         B must ask in turns, not be faulted for asking */
-    s_publish_bulk (a, "bulk", 10);
-    pb = s_start (b); /* and comes back */
-    s_wait_entries (b, 10025);
-    s_expect_no_faults (a, b);
-    assert_int_equal (s_stop (pa), 0);
-    assert_int_equal (s_stop (pb), 0);
-    free (ka);
-    free (kb);
-    free (net);
+    s_publish_bulk (p.a, "bulk", 10);
+    p.pb = s_start (p.b); /* and comes back */
+    s_wait_entries (p.b, 10025);
+    s_pair_end (&p);
 }
 
 /*  B restarts before A notices it was gone (within peer/timeout): A's
@@ -460,29 +483,15 @@ test_a_node_that_was_away_catches_up (void **state)
 static void
 test_a_peer_that_restarts_at_once_gets_everything (void **state)
 {
-    char a[300], b[300];
-    snprintf (a, sizeof a, "%s/qa", s_dir);
-    snprintf (b, sizeof b, "%s/qb", s_dir);
-    s_init_listening (a, 17113);
-    s_init_listening (b, 17114);
-    pid_t pa = s_start (a), pb = s_start (b);
-    char *ka = s_key_of (a), *kb = s_key_of (b);
-    char *net = s_network_create (a, "wool");
-    s_network_join (b, "wool", net);
-    s_peer_add (a, "wool", kb, NULL);
-    s_peer_add (b, "wool", ka, "tcp://127.0.0.1:17113");
-    s_publish_bulk (a, "before", 1);
-    s_wait_entries (b, 1000);
-    assert_int_equal (s_stop (pb), 0);
-    pb = s_start (b);
-    s_publish_bulk (a, "after", 3);
-    s_wait_entries (b, 4000);
-    s_expect_no_faults (a, b);
-    assert_int_equal (s_stop (pa), 0);
-    assert_int_equal (s_stop (pb), 0);
-    free (ka);
-    free (kb);
-    free (net);
+    s_pair_t p;
+    s_pair_start (&p, "q", 17113);
+    s_publish_bulk (p.a, "before", 1);
+    s_wait_entries (p.b, 1000);
+    assert_int_equal (s_stop (p.pb), 0);
+    p.pb = s_start (p.b);
+    s_publish_bulk (p.a, "after", 3);
+    s_wait_entries (p.b, 4000);
+    s_pair_end (&p);
 }
 
 /*  A lists B in two networks, B lists A in one of them only (operators
@@ -492,19 +501,12 @@ test_a_peer_that_restarts_at_once_gets_everything (void **state)
 static void
 test_peers_use_only_the_networks_both_list (void **state)
 {
-    char a[300], b[300];
-    snprintf (a, sizeof a, "%s/la", s_dir);
-    snprintf (b, sizeof b, "%s/lb", s_dir);
-    s_init_listening (a, 17115);
-    s_init_listening (b, 17116);
-    pid_t pa = s_start (a), pb = s_start (b);
-    char *ka = s_key_of (a), *kb = s_key_of (b);
-    char *wool = s_network_create (a, "wool"), *dye = s_network_create (a, "dye");
-    s_network_join (b, "wool", wool);
+    s_pair_t p;
+    s_pair_start (&p, "l", 17115);
+    const char *a = p.a, *b = p.b;
+    char *dye = s_network_create (a, "dye");
     s_network_join (b, "dye", dye);
-    s_peer_add (a, "wool", kb, NULL);
-    s_peer_add (a, "dye", kb, NULL);
-    s_peer_add (b, "wool", ka, "tcp://127.0.0.1:17115");
+    s_peer_add (a, "dye", p.kb, NULL);
     char aud[128];
     snprintf (aud, sizeof aud, "[\"%s\"]", dye);
     s_publish_process (a, "urn:dye:1", aud);
@@ -514,17 +516,12 @@ test_peers_use_only_the_networks_both_list (void **state)
     zclock_sleep (1000);
     assert_int_equal (s_entries_held (b), 1); /* the public one only */
     s_expect_no_faults (a, b);
-    s_peer_add (b, "dye", ka, NULL); /* now B lists A in dye too */
+    s_peer_add (b, "dye", p.ka, NULL); /* now B lists A in dye too */
     s_call_ok (a, "{\"request\": \"sync\"}");
     s_wait_entries (b, 2);
     assert_true (s_holds (b, "urn:dye:1"));
-    s_expect_no_faults (a, b);
-    assert_int_equal (s_stop (pa), 0);
-    assert_int_equal (s_stop (pb), 0);
-    free (ka);
-    free (kb);
-    free (wool);
     free (dye);
+    s_pair_end (&p);
 }
 
 int
