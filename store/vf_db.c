@@ -45,8 +45,9 @@ struct _vf_db_t {
     char dir[1024];
     uint64_t map_size;
     bool read_only;
-    uint64_t calls;   /* wrapped calls since the last vf_db_fail_after */
-    uint64_t fail_at; /* fail the call with this number; 0: never */
+    uint64_t calls;        /* wrapped calls since the last vf_db_fail_after */
+    uint64_t fail_at;      /* fail the call with this number; 0: never */
+    uint32_t upgrade_from; /* the older schema found at open, to migrate; 0: current */
 };
 
 void
@@ -143,6 +144,15 @@ s_check_schema (vf_db_t *db, MDB_txn *txn, vf_err_t *err)
                            "%s was written on a machine of the other byte order; "
                            "move it with `vfctl db dump` there and `vfctl db load` here",
                            db->dir);
+    if (s.version == VF_DB_SCHEMA_UPGRADABLE && !db->read_only) {
+        db->upgrade_from = s.version; /* vf_store_open migrates it */
+        return 0;
+    }
+    if (s.version == VF_DB_SCHEMA_UPGRADABLE)
+        return vf_err_set (err, VF_ESCHEMA,
+                           "%s has store schema version %u: start vfnode once (it upgrades the "
+                           "store to version %d in place), then try again",
+                           db->dir, s.version, VF_DB_SCHEMA);
     if (s.version != VF_DB_SCHEMA)
         return vf_err_set (err, VF_ESCHEMA,
                            "%s has store schema version %u, this vfnode reads "
@@ -150,6 +160,26 @@ s_check_schema (vf_db_t *db, MDB_txn *txn, vf_err_t *err)
                            "with it and `vfctl db load` into a new store",
                            db->dir, s.version, VF_DB_SCHEMA);
     return 0;
+}
+
+uint32_t
+vf_db_upgrade_from (const vf_db_t *db)
+{
+    return db->upgrade_from;
+}
+
+int
+vf_db_set_schema (vf_db_t *db, MDB_txn *txn, vf_err_t *err)
+{
+    s_schema_t s = { { 'V', 'F', 'S', 'T' }, VF_DB_SCHEMA, S_BOM };
+    int rc = vf_db_put (db, txn, VF_T_META, "schema", 6, &s, sizeof s, 0, err);
+    return rc;
+}
+
+void
+vf_db_upgraded (vf_db_t *db)
+{
+    db->upgrade_from = 0;
 }
 
 static int

@@ -18,7 +18,10 @@
 #include "vf_error.h"
 
 /*  The schema this code reads and writes; bump it with a migration. */
-#define VF_DB_SCHEMA 2
+#define VF_DB_SCHEMA 3
+/*  An older schema this code migrates at open (vf_store_open; 2 -> 3 adds
+    the trackingIdentifier rows of refs). */
+#define VF_DB_SCHEMA_UPGRADABLE 2
 
 /*  The tables (named LMDB databases). Layouts in docs/STORE.md. */
 typedef enum {
@@ -52,6 +55,13 @@ typedef struct {
     VF_ENOMEM. Caller owns *out. */
 int vf_db_open (vf_db_t **out, const char *dir, const vf_db_opts_t *opts, vf_err_t *err);
 void vf_db_destroy (vf_db_t **self_p);
+
+/*  The older schema found at open that the store must migrate (0: none);
+    after migrating in a write transaction, vf_db_set_schema records the
+    current version in it and, once committed, vf_db_upgraded says so. */
+uint32_t vf_db_upgrade_from (const vf_db_t *db);
+int vf_db_set_schema (vf_db_t *db, MDB_txn *txn, vf_err_t *err);
+void vf_db_upgraded (vf_db_t *db);
 
 /*  Transactions. A failed write transaction is aborted, never reused. */
 int vf_db_begin (vf_db_t *db, bool write, MDB_txn **txn, vf_err_t *err);

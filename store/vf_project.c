@@ -646,6 +646,28 @@ out:
 }
 
 int
+vf_project_counts (vf_store_t *self, MDB_txn *txn, const vf_entry_t *e, bool *yes, vf_err_t *err)
+{
+    s_ctx_t c = { self, txn, err, NULL };
+    return s_is_applied (&c, e, yes);
+}
+
+int
+vf_project_current (vf_store_t *self, MDB_txn *txn, const char *iri, const char *cls,
+                    vf_entry_t **out, vf_err_t *err)
+{
+    s_ctx_t c = { self, txn, err, NULL };
+    return s_current (&c, iri, cls, out);
+}
+
+int
+vf_project_resource (vf_store_t *self, MDB_txn *txn, const char *iri, json_t **out, vf_err_t *err)
+{
+    s_ctx_t c = { self, txn, err, NULL };
+    return s_resource (&c, iri, out);
+}
+
+int
 vf_store_resource (vf_store_t *self, const char *iri, json_t **out, vf_err_t *err)
 {
     *out = NULL;

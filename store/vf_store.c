@@ -9,6 +9,8 @@
 #include "vf_limits.h"
 #include "vf_vocab.h"
 
+static int s_upgrade (vf_store_t *self, vf_err_t *err);
+
 int
 vf_store_open (vf_store_t **out, const char *dir, const vf_store_opts_t *opts, vf_err_t *err)
 {
@@ -18,8 +20,10 @@ vf_store_open (vf_store_t **out, const char *dir, const vf_store_opts_t *opts, v
         return VF_ENOMEM;
     vf_db_opts_t dbo = { opts ? opts->map_size : 0, opts && opts->read_only };
     int rc = vf_db_open (&self->db, dir, &dbo, err);
+    if (rc == 0 && vf_db_upgrade_from (self->db))
+        rc = s_upgrade (self, err);
     if (rc) {
-        free (self);
+        vf_store_destroy (&self);
         return rc;
     }
     *out = self;
@@ -183,6 +187,55 @@ s_index_refs (s_batch_t *b, const vf_entry_t *e, const uint8_t order[VF_ORDER_KE
                 rc = s_put_ref (b, iri, role, order);
         }
     }
+    /*  serial numbers and lot codes link resources that no transfer links */
+    const char *tracking = json_string_value (json_object_get (e->body, "trackingIdentifier"));
+    if (rc == 0 && tracking && strcmp (e->cls, "EconomicResource") == 0)
+        rc = s_put_ref (b, tracking, VF_ROLE_TRACKING, order);
+    return rc;
+}
+
+/*  Schema 2 -> 3: the trackingIdentifier rows of refs, for every
+    EconomicResource entry in the log, in one write transaction with the
+    new schema record (all or nothing). */
+static int
+s_upgrade (vf_store_t *self, vf_err_t *err)
+{
+    MDB_txn *txn;
+    int rc = vf_db_begin (self->db, true, &txn, err);
+    if (rc)
+        return rc;
+    s_batch_t b = { self, txn, 0, NULL, err };
+    MDB_cursor *cur = NULL;
+    MDB_val k, v;
+    rc = vf_db_cursor (self->db, txn, VF_T_LOG, &cur, err);
+    int got = rc ? rc : vf_db_cursor_get (self->db, cur, &k, &v, MDB_FIRST, err);
+    while (got == 0 && rc == 0) {
+        vf_entry_t *e = NULL;
+        rc = vf_store_decode (v.mv_data, v.mv_size, &e, err);
+        const char *t =
+            rc == 0 ? json_string_value (json_object_get (e->body, "trackingIdentifier")) : NULL;
+        if (t && strcmp (e->cls, "EconomicResource") == 0) {
+            uint8_t order[VF_ORDER_KEY_BYTES];
+            vf_order_key (e, order);
+            rc = s_put_ref (&b, t, VF_ROLE_TRACKING, order);
+        }
+        vf_entry_destroy (&e);
+        if (rc == 0)
+            got = vf_db_cursor_get (self->db, cur, &k, &v, MDB_NEXT, err);
+    }
+    if (cur)
+        mdb_cursor_close (cur);
+    if (rc == 0 && got != VF_ENOTFOUND)
+        rc = got;
+    if (rc == 0)
+        rc = vf_db_set_schema (self->db, txn, err);
+    if (rc) {
+        vf_db_abort (txn);
+        return rc;
+    }
+    rc = vf_db_commit (self->db, txn, err);
+    if (rc == 0)
+        vf_db_upgraded (self->db);
     return rc;
 }
 

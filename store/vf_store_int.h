@@ -20,8 +20,10 @@ typedef enum {
     VF_ROLE_PROVIDER = 6,
     VF_ROLE_RECEIVER = 7,
     VF_ROLE_CORRECTS = 8,
-    VF_ROLE_CONFIRMS = 9, /* a Confirmation's confirmsEvent */
-    VF_ROLE_OTHER = 15    /* any other reference property */
+    VF_ROLE_CONFIRMS = 9,  /* a Confirmation's confirmsEvent */
+    VF_ROLE_TRACKING = 10, /* an EconomicResource's trackingIdentifier (the key hashes
+                              the identifier, not an IRI) */
+    VF_ROLE_OTHER = 15     /* any other reference property */
 } vf_role_t;
 
 /*  Order key of an entry: effective time (ms, big-endian) then entry id.
@@ -65,5 +67,19 @@ int vf_project_compute (vf_store_t *self, MDB_txn *txn, const char *iri, json_t 
 
 /*  Does the stored state of resource iri equal its recomputation? */
 int vf_project_verify (vf_store_t *self, MDB_txn *txn, const char *iri, bool *same, vf_err_t *err);
+
+/*  Lookups the walks share with the projection, within txn:
+    - does event e count (the first EconomicEvent under its IRI by its
+      author; a later one reusing the IRI is a conflict, never applied)?
+    - the current version of record iri of class cls (the first definer's
+      entry with the highest seq; *out NULL when none is held);
+    - the resource as vf_store_resource shows it (VF_ENOTFOUND if nothing
+      names it). */
+int vf_project_counts (vf_store_t *self, MDB_txn *txn, const vf_entry_t *e, bool *yes,
+                       vf_err_t *err);
+int vf_project_current (vf_store_t *self, MDB_txn *txn, const char *iri, const char *cls,
+                        vf_entry_t **out, vf_err_t *err);
+int vf_project_resource (vf_store_t *self, MDB_txn *txn, const char *iri, json_t **out,
+                         vf_err_t *err);
 
 #endif
