@@ -11,6 +11,7 @@
 #include "vf_net.h"
 #include "vf_limits.h"
 #include "vf_text.h"
+#include "vf_trace.h"
 
 typedef struct {
     vf_api_t *api;
@@ -108,6 +109,19 @@ s_uint (s_call_t *c, const char *name, uint64_t *out, uint64_t max)
         return s_fail (c, VF_API_BAD_REQUEST, "'%s' must be an integer from 0 to %llu", name,
                        (unsigned long long) max);
     *out = (uint64_t) json_integer_value (v);
+    return 0;
+}
+
+/*  Optional boolean parameter. */
+static int
+s_bool (s_call_t *c, const char *name, bool *out)
+{
+    const json_t *v = json_object_get (c->req, name);
+    if (!v)
+        return 0;
+    if (!json_is_boolean (v))
+        return s_fail (c, VF_API_BAD_REQUEST, "'%s' must be true or false", name);
+    *out = json_is_true (v);
     return 0;
 }
 
@@ -245,6 +259,66 @@ s_resource (s_call_t *c)
     if (hist)
         json_object_set_new (c->result, "history", s_entries_json (hist, n));
     vf_store_free_entries (&hist, n);
+    return 0;
+}
+
+/*  The names of the co-ops this node knows (itself and the members of its
+    networks), by key, for the organisations a walk passes. */
+static json_t *
+s_org_names (s_call_t *c)
+{
+    char key[VF_TEXT_MAX];
+    json_t *names = json_object ();
+    json_object_set_new (names,
+                         vf_text_encode (key, VF_TEXT_KEY, vf_identity_public (c->api->identity)),
+                         json_string (c->api->name));
+    vf_nets_t *nets = NULL;
+    vf_err_t err = { 0 };
+    if (vf_nets_load (&nets, c->api->dir, &err) != 0)
+        return names; /* no networks file: only our own name */
+    json_t *all = vf_nets_json (nets);
+    size_t i, j;
+    json_t *net, *m;
+    json_array_foreach (json_object_get (all, "networks"), i, net)
+        json_array_foreach (json_object_get (net, "members"), j, m) {
+            const char *k = json_string_value (json_object_get (m, "key"));
+            const char *n = json_string_value (json_object_get (m, "name"));
+            if (k && n && *n && !json_object_get (names, k))
+                json_object_set_new (names, k, json_string (n));
+        }
+    json_decref (all);
+    vf_nets_destroy (&nets);
+    return names;
+}
+
+static int
+s_trace (s_call_t *c)
+{
+    const char *iri, *dir;
+    vf_trace_opts_t o = { 0 };
+    uint64_t depth = 0, items = 0;
+    if (s_str (c, "iri", &iri, true) || s_str (c, "direction", &dir, false) ||
+        s_uint (c, "max_depth", &depth, VF_TRACE_ITEMS_MAX) ||
+        s_uint (c, "max_items", &items, VF_TRACE_ITEMS_MAX) ||
+        s_bool (c, "stop_at_boundary", &o.stop_at_boundary) ||
+        s_bool (c, "include_pending", &o.include_pending) || s_bool (c, "rollup", &o.rollup))
+        return -1;
+    static const char *dirs[] = { "trace", "track", "previous", "next" };
+    size_t d = 0;
+    while (dir && d < 4 && strcmp (dir, dirs[d]) != 0)
+        d++;
+    if (d == 4)
+        return s_fail (c, VF_API_BAD_REQUEST,
+                       "'direction' must be trace, track, previous or next, not '%.64s'", dir);
+    o.forward = d % 2 == 1, o.one_step = d >= 2;
+    o.max_depth = (size_t) depth, o.max_items = (size_t) items;
+    json_t *walk = NULL;
+    vf_err_t err = { 0 };
+    int rc = vf_store_trace (c->api->store, iri, &o, &walk, &err);
+    if (rc)
+        return s_store_fail (c, rc, &err);
+    json_object_set_new (walk, "organisations", s_org_names (c));
+    c->result = walk;
     return 0;
 }
 
@@ -610,6 +684,7 @@ static const s_request_t s_requests[] = {
     { "query", s_query, "entries by author, class, action, resource, process, agent, time" },
     { "resource", s_resource, "a resource's state (and its history)" },
     { "process", s_process, "a process's input and output events" },
+    { "trace", s_trace, "track and trace: where a resource came from or went, across co-ops" },
     { "forks", s_forks, "equivocation proofs" },
     { "pending", s_pending, "events waiting for this node's confirmation" },
     { "confirm", s_confirm, "countersign another co-op's event on our resource" },

@@ -107,9 +107,10 @@ s_transferish (const vf_entry_t *e)
 static int
 s_pair_kind (const vf_entry_t *e, bool *output_side)
 {
-    static const char *pairs[3][2] = {
-        { "pickup", "dropoff" }, { "accept", "modify" }, { "combine", "separate" }
-    };
+    static const char *pairs[3][2] = { { "pickup", "dropoff" },
+                                       { "accept", "modify" },
+                                       { "combine", "separate" } };
+    *output_side = false;
     for (int k = 0; k < 3; k++)
         for (int side = 0; side < 2; side++)
             if (s_is (e, pairs[k][side])) {
@@ -250,8 +251,8 @@ s_events (s_walk_t *w, const char *iri, vf_role_t role, const uint8_t *lo, const
     MDB_val k = { sizeof key, key }, v = { VF_ORDER_KEY_BYTES, (void *) lo };
     int rc = vf_db_cursor (w->self->db, w->txn, VF_T_REFS, &cur, w->err);
     int got = rc ? rc
-                 : vf_db_cursor_get (w->self->db, cur, &k, &v, lo ? MDB_GET_BOTH_RANGE : MDB_SET_KEY,
-                                     w->err);
+                 : vf_db_cursor_get (w->self->db, cur, &k, &v,
+                                     lo ? MDB_GET_BOTH_RANGE : MDB_SET_KEY, w->err);
     while (got == 0 && rc == 0) {
         if (hi && memcmp (v.mv_data, hi, VF_ORDER_KEY_BYTES) >= 0)
             break; /* dups are in order: nothing further is before hi */
@@ -323,8 +324,7 @@ s_nearest (s_walk_t *w, const char *iri, vf_role_t role, const vf_entry_t *e, bo
         if (before ? c < 0 : c > 0) {
             vf_entry_t *cand = NULL;
             bool counts = false, ok = false, pending;
-            rc = vf_store_load_id (w->self, w->txn, (const uint8_t *) v.mv_data + 8, &cand,
-                                   w->err);
+            rc = vf_store_load_id (w->self, w->txn, (const uint8_t *) v.mv_data + 8, &cand, w->err);
             if (rc == 0 && strcmp (cand->cls, "EconomicEvent") == 0)
                 rc = vf_project_counts (w->self, w->txn, cand, &counts, w->err);
             /*  a trace goes back only to what added to the resource */
@@ -641,13 +641,11 @@ s_steps (s_walk_t *w, size_t i, s_cands_t *out)
                                out);
         if (rc == 0)
             rc = s_set_bound (w, it->iri, bound);
-    }
-    else if (it->kind == S_PROCESS) {
+    } else if (it->kind == S_PROCESS) {
         rc = s_events (w, it->iri, fwd ? VF_ROLE_OUTPUT_OF : VF_ROLE_INPUT_OF, NULL, NULL, &l);
         for (size_t k = 0; k < l.n && rc == 0; k++)
             rc = s_cands_add (w, out, S_EVENT, vf_entry_iri (l.e[k]), &l.e[k], NULL, false);
-    }
-    else {
+    } else {
         const vf_entry_t *e = it->ev;
         const char *res = s_str (e, "resourceInventoriedAs");
         const char *to = s_str (e, "toResourceInventoriedAs");
@@ -662,8 +660,7 @@ s_steps (s_walk_t *w, size_t i, s_cands_t *out)
             if (rc == 0 && !outp && res && (!raise_lower || crumb))
                 rc = s_to_resource (w, out, e, res);
             vf_entry_destroy (&crumb);
-        }
-        else if (in)
+        } else if (in)
             rc = s_cands_add (w, out, S_PROCESS, in, NULL, NULL, false);
         else if (outp && res)
             rc = s_to_resource (w, out, e, res);
@@ -672,8 +669,7 @@ s_steps (s_walk_t *w, size_t i, s_cands_t *out)
         else if (res && s_transferish (e)) {
             s_lot_arg_t a = { out, NULL, NULL };
             rc = s_lot_mates (w, res, s_lot_resources, &a);
-        }
-        else if (res && raise_lower)
+        } else if (res && raise_lower)
             rc = s_to_resource (w, out, e, res);
     }
     s_events_free (&l);
@@ -693,9 +689,8 @@ s_steps (s_walk_t *w, size_t i, s_cands_t *out)
             s_cand_t c = out->c[at];
             memmove (out->c + 1, out->c, at * sizeof c);
             out->c[0] = c;
-        }
-        else if (rc == 0 && crumb && out->n > 0 && out->c[0].kind == S_RESOURCE &&
-                 s_seen (w, S_RESOURCE, out->c[0].iri, NULL)) {
+        } else if (rc == 0 && crumb && out->n > 0 && out->c[0].kind == S_RESOURCE &&
+                   s_seen (w, S_RESOURCE, out->c[0].iri, NULL)) {
             bool ok, pending;
             rc = s_may_cross (w, res, crumb, &ok, &pending);
             if (rc == 0 && ok)
@@ -753,15 +748,14 @@ s_renamed (s_walk_t *w, s_frame_t *f, const s_cand_t *c, int k, bool *yes)
     /*  the process's events on c's side (the frame's candidates may have
         been taken as items already) and on the way-in side */
     s_events_t mine = { 0 };
-    int rc = s_events (w, proc->iri, c_side ? VF_ROLE_OUTPUT_OF : VF_ROLE_INPUT_OF, NULL, NULL,
-                       &mine);
+    int rc =
+        s_events (w, proc->iri, c_side ? VF_ROLE_OUTPUT_OF : VF_ROLE_INPUT_OF, NULL, NULL, &mine);
     bool way_paired = rc == 0 && s_side_names (mine.e, mine.n, k, c_side, way_res);
     s_events_free (&mine);
     if (rc || way_paired)
         return rc;
     s_events_t l = { 0 };
-    rc = s_events (w, proc->iri, way_side ? VF_ROLE_OUTPUT_OF : VF_ROLE_INPUT_OF, NULL, NULL,
-                       &l);
+    rc = s_events (w, proc->iri, way_side ? VF_ROLE_OUTPUT_OF : VF_ROLE_INPUT_OF, NULL, NULL, &l);
     if (rc == 0)
         *yes = !s_side_names (l.e, l.n, k, way_side, c_res);
     s_events_free (&l);
@@ -781,8 +775,7 @@ s_pair_ok (s_walk_t *w, s_frame_t *f, s_cand_t *c, bool *ok)
     bool opens = output_side != w->o->forward; /* trace: dropoff opens; track: pickup */
     json_t *n = json_object_get (w->pairs[k], res);
     if (opens)
-        return json_object_set_new (w->pairs[k], res,
-                                    json_integer (json_integer_value (n) + 1))
+        return json_object_set_new (w->pairs[k], res, json_integer (json_integer_value (n) + 1))
                    ? vf_err_set (w->err, VF_ENOMEM, "out of memory walking")
                    : 0;
     if (json_integer_value (n) > 0)
@@ -816,8 +809,7 @@ s_org_of (s_walk_t *w, s_item_t *it)
             vf_mp_reader_t r;
             vf_mp_reader_init (&r, v.mv_data, v.mv_size);
             rc = vf_mp_read_json (&r, 0, &state, w->err);
-        }
-        else if (got != VF_ENOTFOUND)
+        } else if (got != VF_ENOTFOUND)
             rc = got;
         const char *owner = json_string_value (json_object_get (state, "owner"));
         if (owner)
@@ -1074,8 +1066,7 @@ s_sum (json_t *groups, const char *key, json_t *proto, const json_t *measure, vf
         json_object_set_new (proto, "total", json_string ("0"));
         json_object_set_new (groups, k, proto);
         g = proto;
-    }
-    else
+    } else
         json_decref (proto);
     free (k);
     const char *was = json_string_value (json_object_get (g, "total"));
@@ -1155,8 +1146,9 @@ s_rollup (s_walk_t *w, json_t *out)
         vf_entry_destroy (&rec);
     }
     if (rc == 0)
-        json_object_set_new (out, "rollup", json_pack ("{s:o, s:o}", "work", s_sorted_values (work),
-                                                       "inputs", s_sorted_values (inputs)));
+        json_object_set_new (out, "rollup",
+                             json_pack ("{s:o, s:o}", "work", s_sorted_values (work), "inputs",
+                                        s_sorted_values (inputs)));
     json_decref (work);
     json_decref (inputs);
     return rc;
@@ -1174,8 +1166,7 @@ s_item_json (s_walk_t *w, size_t i, json_t **out)
         rc = vf_project_resource (w->self, w->txn, it->iri, &o, w->err);
         if (rc == VF_ENOTFOUND)
             rc = 0;
-    }
-    else if (it->kind == S_PROCESS && !it->unknown) {
+    } else if (it->kind == S_PROCESS && !it->unknown) {
         vf_entry_t *rec = NULL;
         rc = vf_project_current (w->self, w->txn, it->iri, "Process", &rec, w->err);
         if (rc == 0 && rec)
@@ -1232,8 +1223,8 @@ static int
 s_render (s_walk_t *w, const char *start, json_t **out)
 {
     const vf_trace_opts_t *o = w->o;
-    const char *direction = o->one_step ? (o->forward ? "next" : "previous")
-                                        : (o->forward ? "track" : "trace");
+    const char *direction =
+        o->one_step ? (o->forward ? "next" : "previous") : (o->forward ? "track" : "trace");
     json_t *items = json_array ();
     json_t *res = json_pack ("{s:s, s:s, s:o, s:o, s:I, s:b}", "direction", direction, "start",
                              start, "items", items, "agents", json_incref (w->agents), "visited",
