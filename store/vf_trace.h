@@ -26,7 +26,7 @@
 /*  Most items one walk returns unless the caller asks for fewer; a walk
     that reaches it stops and says so ("truncated"). */
 #define VF_TRACE_ITEMS_DEFAULT 10000
-#define VF_TRACE_ITEMS_MAX     1000000
+#define VF_TRACE_ITEMS_MAX 1000000
 
 typedef struct {
     bool forward;          /* track (where did it go); false: trace */

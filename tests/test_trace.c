@@ -110,7 +110,9 @@ static void
 s_ev2 (s_world_t *w, int org, int to_org, const char *iri, const char *action, const char *proc,
        const char *res, const char *to, int t)
 {
-    static const char *inputs[] = { "consume", "use", "cite", "work", "pickup", "accept", "combine" };
+    static const char *inputs[] = {
+        "consume", "use", "cite", "work", "pickup", "accept", "combine"
+    };
     bool input = false;
     for (size_t k = 0; k < sizeof inputs / sizeof inputs[0]; k++)
         input |= strcmp (action, inputs[k]) == 0;
@@ -126,15 +128,15 @@ s_ev2 (s_world_t *w, int org, int to_org, const char *iri, const char *action, c
     if (to)
         json_object_set_new (e, "toResourceInventoriedAs", json_string (to));
     bool work = strcmp (action, "work") == 0;
-    json_object_set_new (e, work ? "effortQuantity" : "resourceQuantity",
-                         json_pack ("{s:s, s:s}", "hasNumericalValue", "1", "hasUnit",
-                                    work ? "hour" : "one"));
+    json_object_set_new (
+        e, work ? "effortQuantity" : "resourceQuantity",
+        json_pack ("{s:s, s:s}", "hasNumericalValue", "1", "hasUnit", work ? "hour" : "one"));
     s_pub (w, org, e);
 }
 
 static void
-s_ev (s_world_t *w, int org, const char *iri, const char *action, const char *proc,
-      const char *res, int t)
+s_ev (s_world_t *w, int org, const char *iri, const char *action, const char *proc, const char *res,
+      int t)
 {
     s_ev2 (w, org, org, iri, action, proc, res, NULL, t);
 }
@@ -357,8 +359,8 @@ test_repair (void **state)
     /*  a later repair */
     s_ev2 (&w, shop, alice, "urn:accept-2", "accept", "urn:repair-2", "urn:car", NULL, 30);
     s_ev2 (&w, shop, alice, "urn:modify-2", "modify", "urn:repair-2", "urn:car", NULL, 31);
-    const char *on_car[] = { "urn:accept-0", "urn:modify-0", "urn:accept-1", "urn:modify-1",
-                             "urn:accept-2", "urn:modify-2" };
+    const char *on_car[] = { "urn:accept-0", "urn:modify-0", "urn:accept-1",
+                             "urn:modify-1", "urn:accept-2", "urn:modify-2" };
 
     /*  not confirmed by alice: the shop's events do not touch her car */
     json_t *t = s_walk (&w, "urn:modify-1", &s_trace);
@@ -448,9 +450,9 @@ test_apples (void **state)
     s_expect_set (t, "urn:bob-apples urn:dropoff-bob urn:hop-2 urn:pickup-load urn:claudia-load "
                      "urn:dropoff-load urn:hop-1 urn:pickup-apples urn:alice-apples "
                      "urn:apples-out urn:harvest urn:pick-apples");
-    assert_string_equal (json_string_value (json_object_get (s_item (t, "urn:pickup-apples"),
-                                                             "vfn:via")),
-                         "renamed");
+    assert_string_equal (
+        json_string_value (json_object_get (s_item (t, "urn:pickup-apples"), "vfn:via")),
+        "renamed");
     json_decref (t);
 
     t = s_walk (&w, "urn:alice-apples", &s_track);
@@ -636,8 +638,8 @@ test_lots_and_unknowns (void **state)
     assert_string_equal (json_string_value (json_object_get (u, "vfn:agent")), "urn:agent:1");
     json_decref (t);
     t = s_walk (&w, "urn:mill-dyed", &s_trace);
-    assert_true (json_is_true (
-        json_object_get (s_item (t, "urn:vfnode:elsewhere:dyeing"), "vfn:unknown")));
+    assert_true (
+        json_is_true (json_object_get (s_item (t, "urn:vfnode:elsewhere:dyeing"), "vfn:unknown")));
     json_decref (t);
     s_end (&w);
 }
@@ -693,8 +695,7 @@ s_reference (const s_graph_t *g, int start_res, bool fwd, bool in[R_RES + R_PROC
                     bound[e->res] = e->t;
                     have[e->res] = changed = true;
                 }
-            }
-            else {
+            } else {
                 if (bound[e->res] != -1 && e->t > bound[e->res] && !have[ei])
                     add = true;
                 if (e->out && have[pi] && !have[ei])
