@@ -478,3 +478,28 @@ vf_store_history (vf_store_t *self, const char *iri, vf_entry_t ***out, size_t *
     *out = list;
     return 0;
 }
+
+int
+vf_store_random_reads (vf_store_t *self, size_t n, uint64_t seed, uint64_t *bytes, vf_err_t *err)
+{
+    *bytes = 0;
+    MDB_txn *txn;
+    uint64_t entries = 0;
+    int rc = s_read_begin (self, &txn, err);
+    if (rc)
+        return rc;
+    rc = vf_db_count (self->db, txn, VF_T_LOG, &entries, err);
+    uint64_t x = seed | 1;
+    for (size_t k = 0; k < n && rc == 0 && entries > 0; k++) {
+        /*  xorshift64: a cheap spread of local numbers 1..entries */
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        uint8_t key[8];
+        vf_be64_put (key, 1 + x % entries);
+        MDB_val v;
+        rc = vf_db_get (self->db, txn, VF_T_LOG, key, sizeof key, &v, err);
+        if (rc == 0)
+            *bytes += ((const uint8_t *) v.mv_data)[v.mv_size - 1] + v.mv_size;
+    }
+    vf_db_abort (txn);
+    return rc;
+}

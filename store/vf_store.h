@@ -170,6 +170,13 @@ typedef struct {
     says whether it found problems), or a store error. */
 int vf_store_check (vf_store_t *self, vf_check_report_t *report, vf_err_t *err);
 
+/*  The benchmarks' ceiling for reads: n lookups of entries at random
+    local numbers in one read transaction, touching each value (no
+    decoding); *bytes sums what was read so the loop cannot be optimised
+    away. */
+int vf_store_random_reads (vf_store_t *self, size_t n, uint64_t seed, uint64_t *bytes,
+                           vf_err_t *err);
+
 /*  Test hook: fail the nth LMDB call from now (0: never); returns the calls
     made since the previous use. */
 uint64_t vf_store_fail_after (vf_store_t *self, uint64_t n);
