@@ -23,6 +23,12 @@
 /*  Longest class name (e.g. "EconomicEvent"), in bytes. */
 #define VF_CLASS_MAX 64
 
+/*  Most items one trace request through the control API may ask for: the
+    walk holds each item in memory and the reply carries them all (about
+    1 KiB each). Programs linking the store directly may ask for more
+    (VF_TRACE_ITEMS_MAX). */
+#define VF_TRACE_API_ITEMS_MAX 100000
+
 /*  Longest IRI accepted anywhere (record ids, references, units), in bytes.
     Common browser limit; real IRIs are far shorter. */
 #define VF_IRI_MAX 2048

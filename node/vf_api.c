@@ -299,7 +299,7 @@ s_trace (s_call_t *c)
     uint64_t depth = 0, items = 0;
     if (s_str (c, "iri", &iri, true) || s_str (c, "direction", &dir, false) ||
         s_uint (c, "max_depth", &depth, VF_TRACE_ITEMS_MAX) ||
-        s_uint (c, "max_items", &items, VF_TRACE_ITEMS_MAX) ||
+        s_uint (c, "max_items", &items, VF_TRACE_API_ITEMS_MAX) ||
         s_bool (c, "stop_at_boundary", &o.stop_at_boundary) ||
         s_bool (c, "include_pending", &o.include_pending) || s_bool (c, "rollup", &o.rollup))
         return -1;
