@@ -5,6 +5,7 @@
 #include "vf_limits.h"
 #include "vf_log.h"
 #include "vf_net.h"
+#include "vf_peer_state.h"
 #include "vf_recon_store.h"
 #include "vf_text.h"
 #include "vf_verifier.h"
@@ -27,10 +28,10 @@ typedef struct {
     zframe_t *route; /* its connection to our ROUTER, if any */
     bool out_ok;     /* our HELLO on the dealer was welcomed */
     bool in_ok;      /* it greeted us on the router */
-    int64_t last_rx, last_tx, last_hello, since, banned_until;
+    int64_t last_rx, last_tx, last_hello, since;
+    int64_t banned_until; /* on our monotonic clock (k.banned_until: the wall clock's) */
     uint64_t ping_nonce;
     int64_t ping_at;
-    int rtt_ms;
     uint64_t credit_out;            /* entries we may still send it */
     uint64_t credit_in;             /* entries it may still send us */
     uint8_t (*have)[VF_HASH_BYTES]; /* to announce */
@@ -39,17 +40,13 @@ typedef struct {
     size_t nwants;
     uint8_t (*backlog)[VF_HASH_BYTES]; /* it holds and we lack, not yet asked for */
     size_t nbacklog;
-    uint64_t asked_out; /* asked of it and not yet come (at most VF_PEER_QUEUE_MAX) */
-    int64_t asked_at;   /* when that last made progress */
-    int64_t last_fault;
-    uint64_t over_credit;            /* entries it sent beyond our credit, dropped */
-    int64_t next_recon;              /* when to reconcile with it next */
-    uint64_t recon_rounds;           /* RECON messages since the last start */
-    uint64_t recons;                 /* reconciliations started */
-    uint64_t recon_need, recon_have; /* ids the last ones found */
-    uint64_t msgs_in, msgs_out, bytes_in, bytes_out;
-    uint64_t entries_in, entries_out, dups_in, refused_in, errors, bad_since_ban;
-    char last_error[VF_ERR_MSG_MAX];
+    uint64_t asked_out;    /* asked of it and not yet come (at most VF_PEER_QUEUE_MAX) */
+    int64_t asked_at;      /* when that last made progress */
+    int64_t next_recon;    /* when to reconcile with it next */
+    uint64_t recon_rounds; /* RECON messages since the last start */
+    /*  what outlives the process (DIR/peers.state): counters, round trip,
+        last seen, recent errors, the ban's end, the faults toward a ban */
+    vf_peer_kept_t k;
 } s_peer_t;
 
 typedef struct {
@@ -62,6 +59,11 @@ typedef struct {
     zpoller_t *poller;
     zhashx_t *asked; /* id (hex) -> time we asked for it */
     int64_t next_sweep;
+    vf_peer_state_t *state; /* DIR/peers.state */
+    bool loaded;            /* it was read: ours to write */
+    bool changed;           /* something that counts changed since the last save */
+    int64_t next_save, saved_at;
+    uint64_t admitted0, refused0; /* handshakes before this start */
 } s_engine_t;
 
 /* --------------------------------------------------------------- peers */
@@ -129,7 +131,7 @@ s_peer_destroy (s_peer_t **p_p)
 static void
 s_dial (s_engine_t *e, s_peer_t *p)
 {
-    if (!p->endpoint[0] || p->dealer)
+    if (!p->endpoint[0] || p->dealer || p->banned_until > zclock_mono ())
         return;
     p->dealer = zsock_new (ZMQ_DEALER);
     if (!p->dealer)
@@ -159,6 +161,24 @@ s_undial (s_engine_t *e, s_peer_t *p)
     p->out_ok = false;
 }
 
+/*  What the state file kept of p, if it has it (at start): counters
+    continue, and a ban still running goes on for the rest of its time
+    (never more than peer/ban_for from now: the wall clock may have been
+    set back, or peer/ban_for shortened). */
+static void
+s_restore (s_engine_t *e, s_peer_t *p)
+{
+    if (!e->state || !vf_peer_state_take (e->state, p->key, &p->k))
+        return;
+    int64_t left = p->k.banned_until - zclock_time ();
+    if (left > e->a->ban_ms)
+        left = e->a->ban_ms;
+    p->k.banned_until = p->k.banned_until && left > 0 ? zclock_time () + left : 0;
+    p->banned_until = p->k.banned_until ? zclock_mono () + left : 0;
+    if (p->banned_until)
+        VF_LOG_NOTICE ("peer %s stays banned for %lld s", p->keytext, (long long) (left / 1000));
+}
+
 /*  Make the peer list the members of our networks (keeping live sessions). */
 static void
 s_rebuild (s_engine_t *e)
@@ -185,6 +205,7 @@ s_rebuild (s_engine_t *e)
                     continue;
                 }
                 vf_text_encode (p->keytext, VF_TEXT_KEY, p->key);
+                s_restore (e, p);
                 p->have = calloc (VF_WIRE_IDS_MAX, VF_HASH_BYTES);
                 p->wants = calloc (VF_PEER_QUEUE_MAX, VF_HASH_BYTES);
             }
@@ -277,7 +298,7 @@ s_send_via (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m, s_via_t via)
         zframe_destroy (&body);
     }
     if (rc == 0) {
-        p->msgs_out++, p->bytes_out += len;
+        p->k.msgs_out++, p->k.bytes_out += len;
         p->last_tx = zclock_mono ();
     }
     free (buf);
@@ -353,6 +374,15 @@ s_session_down (s_peer_t *p)
 
 /* ------------------------------------------------------------- errors */
 
+/*  Its last error (a fault, an ERROR it sent, our store failing its
+    batch), kept with the recent ones. */
+static void
+s_note_error (s_engine_t *e, s_peer_t *p, const char *text)
+{
+    vf_peer_kept_error (&p->k, zclock_time (), text);
+    e->changed = true;
+}
+
 /*  A fault of the peer: count it, remember it, ban past the limit. */
 static void s_fault (s_engine_t *e, s_peer_t *p, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
@@ -360,24 +390,27 @@ static void s_fault (s_engine_t *e, s_peer_t *p, const char *fmt, ...)
 static void
 s_fault (s_engine_t *e, s_peer_t *p, const char *fmt, ...)
 {
+    char text[VF_ERR_MSG_MAX];
     va_list ap;
     va_start (ap, fmt);
-    vsnprintf (p->last_error, sizeof p->last_error, fmt, ap);
+    vsnprintf (text, sizeof text, fmt, ap);
     va_end (ap);
-    int64_t now = zclock_mono ();
-    if (p->last_fault && now - p->last_fault > VF_PEER_FAULT_FORGET_MS)
-        p->bad_since_ban = 0; /* the last ones were long ago */
-    p->last_fault = now;
-    p->errors++;
-    p->bad_since_ban++;
-    VF_LOG_LIMITED ("peer-fault", VF_LOG_LEVEL_NOTICE, "peer %s: %s", p->name, p->last_error);
-    if (p->bad_since_ban < (uint64_t) e->a->ban_after)
+    int64_t now = zclock_time (); /* wall clock: kept across restarts */
+    s_note_error (e, p, text);
+    if (p->k.last_fault && now - p->k.last_fault > VF_PEER_FAULT_FORGET_MS)
+        p->k.faults_since_ban = 0; /* the last ones were long ago */
+    p->k.last_fault = now;
+    p->k.errors++;
+    p->k.faults_since_ban++;
+    VF_LOG_LIMITED ("peer-fault", VF_LOG_LEVEL_NOTICE, "peer %s: %s", p->name, text);
+    if (p->k.faults_since_ban < (uint64_t) e->a->ban_after)
         return;
     VF_LOG_WARNING ("peer %s banned for %d s after %llu bad frames or entries (last: %s)", p->name,
-                    e->a->ban_ms / 1000, (unsigned long long) p->bad_since_ban, p->last_error);
+                    e->a->ban_ms / 1000, (unsigned long long) p->k.faults_since_ban, text);
     s_send_error (e, p, "banned", "too many bad frames or entries; try again later");
     p->banned_until = zclock_mono () + e->a->ban_ms;
-    p->bad_since_ban = 0;
+    p->k.banned_until = now + e->a->ban_ms;
+    p->k.faults_since_ban = 0;
     s_session_down (p);
     zframe_destroy (&p->route);
     s_undial (e, p);
@@ -543,7 +576,8 @@ s_serve (s_engine_t *e, s_peer_t *p)
         }
         if (m.nentries)
             s_send (e, p, &m);
-        p->entries_out += m.nentries;
+        p->k.entries_out += m.nentries;
+        e->changed = e->changed || m.nentries;
         for (size_t k = 0; k < m.nentries; k++)
             vf_entry_destroy (&held[k]);
     }
@@ -591,7 +625,8 @@ s_on_entries (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m)
             }
             vf_entry_destroy (&en);
         }
-        p->over_credit += n - p->credit_in;
+        p->k.over_credit += n - p->credit_in;
+        e->changed = true;
         n = (size_t) p->credit_in;
     }
     p->credit_in -= n;
@@ -662,8 +697,9 @@ s_reconcile (s_engine_t *e, s_peer_t *p)
 {
     p->next_recon = zclock_mono () + e->a->reconcile_ms;
     p->recon_rounds = 0;
-    p->recons++;
-    p->recon_need = p->recon_have = 0; /* what this one finds */
+    p->k.recons++;
+    p->k.recon_need = p->k.recon_have = 0; /* what this one finds */
+    e->changed = true;
     for (size_t k = 0; k <= vf_nets_count (e->nets); k++) {
         const uint8_t *net =
             k < vf_nets_count (e->nets) ? vf_nets_get (e->nets, k)->id : s_public_net;
@@ -690,8 +726,9 @@ s_reconcile (s_engine_t *e, s_peer_t *p)
 static void
 s_recon_results (s_engine_t *e, s_peer_t *p, const vf_recon_ids_t *have, const vf_recon_ids_t *need)
 {
-    p->recon_need += need->n;
-    p->recon_have += have->n;
+    p->k.recon_need += need->n;
+    p->k.recon_have += have->n;
+    e->changed = e->changed || need->n || have->n;
     s_ask (e, p, (const uint8_t (*)[VF_HASH_BYTES]) need->ids, need->n);
     for (size_t k = 0; k < have->n; k++) {
         memcpy (p->have[p->nhave++], have->ids[k], VF_HASH_BYTES);
@@ -748,8 +785,9 @@ s_handle (s_engine_t *e, s_peer_t *p, const uint8_t *frame, size_t len, bool via
 {
     vf_wire_msg_t m;
     vf_err_t err = { 0 };
-    p->msgs_in++, p->bytes_in += len;
+    p->k.msgs_in++, p->k.bytes_in += len;
     p->last_rx = zclock_mono ();
+    p->k.last_seen = zclock_time ();
     if (vf_wire_decode (&m, frame, len, &err) != 0) {
         s_fault (e, p, "bad frame: %s", err.msg);
         return;
@@ -767,16 +805,19 @@ s_handle (s_engine_t *e, s_peer_t *p, const uint8_t *frame, size_t len, bool via
     case VF_WIRE_WELCOME:
         s_on_hello (e, p, &m, via_router);
         break;
-    case VF_WIRE_ERROR:
-        snprintf (p->last_error, sizeof p->last_error, "it said %.64s: %.200s", m.code, m.text);
-        VF_LOG_LIMITED ("peer-error", VF_LOG_LEVEL_NOTICE, "peer %s: %s", p->name, p->last_error);
+    case VF_WIRE_ERROR: {
+        char text[VF_ERR_MSG_MAX];
+        snprintf (text, sizeof text, "it said %.64s: %.200s", m.code, m.text);
+        s_note_error (e, p, text);
+        VF_LOG_LIMITED ("peer-error", VF_LOG_LEVEL_NOTICE, "peer %s: %s", p->name, text);
         break;
+    }
     case VF_WIRE_PING:
         s_send_number (e, p, VF_WIRE_PONG, m.number);
         break;
     case VF_WIRE_PONG:
         if (m.number == p->ping_nonce && p->ping_at)
-            p->rtt_ms = (int) (zclock_mono () - p->ping_at);
+            p->k.rtt_ms = zclock_mono () - p->ping_at;
         break;
     case VF_WIRE_HAVE:
         s_on_have (e, p, &m);
@@ -873,21 +914,72 @@ s_job_done (s_engine_t *e)
     for (size_t k = 0; p && !job->status && k < job->n; k++) {
         const vf_ingest_result_t *r = &job->results[k];
         if (r->outcome == VF_OUTCOME_STORED)
-            p->entries_in++;
+            p->k.entries_in++;
         else if (r->outcome == VF_OUTCOME_DUPLICATE)
-            p->dups_in++;
+            p->k.dups_in++;
         else {
-            p->refused_in++;
+            p->k.refused_in++;
             s_fault (e, p, "entry refused: %s", r->reason);
         }
     }
-    if (p && job->status)
-        snprintf (p->last_error, sizeof p->last_error, "not stored here: %.280s", job->error);
+    if (p && job->status) {
+        char text[VF_ERR_MSG_MAX];
+        snprintf (text, sizeof text, "not stored here: %.280s", job->error);
+        s_note_error (e, p, text);
+    }
+    if (p && job->n)
+        e->changed = true;
     if (p && s_connected (p) && p->banned_until <= zclock_mono ()) {
         p->credit_in += job->n;
         s_send_number (e, p, VF_WIRE_CREDIT, job->n);
     }
     vf_job_destroy (&job);
+}
+
+/* ----------------------------------------------------------- persisted */
+
+/*  Write what we keep of every peer to DIR/peers.state (only once it was
+    read: a node that failed to start overwrites nothing). A failure is
+    logged and tried again at the next save. */
+static void
+s_save (s_engine_t *e)
+{
+    if (!e->loaded)
+        return;
+    vf_peer_state_item_t *items = calloc (e->npeers + 1, sizeof *items);
+    vf_err_t err = { 0 };
+    int rc = items ? 0 : vf_err_set (&err, VF_ENOMEM, "out of memory");
+    for (size_t k = 0; items && k < e->npeers; k++)
+        items[k] = (vf_peer_state_item_t){ e->peers[k]->key, &e->peers[k]->k };
+    if (rc == 0)
+        rc =
+            vf_peer_state_save (e->state, items, e->npeers, e->admitted0 + vf_zap_admitted (e->zap),
+                                e->refused0 + vf_zap_refused (e->zap), &err);
+    free (items);
+    e->saved_at = zclock_mono ();
+    if (rc)
+        VF_LOG_LIMITED ("peer-state", VF_LOG_LEVEL_ERROR, "peer state not saved: %s",
+                        vf_err_msg (&err, rc));
+    else
+        e->changed = false;
+}
+
+/*  Read DIR/peers.state. A bad file costs the saved state, never the
+    start: it is moved aside and named in a warning. */
+static int
+s_load (s_engine_t *e, char *why, size_t len)
+{
+    vf_err_t err = { 0 };
+    e->state = vf_peer_state_new (e->a->dir);
+    int rc = e->state ? vf_peer_state_load (e->state, &err) : VF_ENOMEM;
+    if (rc == VF_ENOMEM) {
+        snprintf (why, len, "cannot read %s/" VF_PEER_STATE_FILE ": out of memory", e->a->dir);
+        return -1;
+    }
+    if (rc)
+        VF_LOG_WARNING ("%s; starting without saved peer state", vf_err_msg (&err, rc));
+    vf_peer_state_handshakes (e->state, &e->admitted0, &e->refused0);
+    return 0;
 }
 
 /* -------------------------------------------------------------- timers */
@@ -900,8 +992,9 @@ s_tick (s_engine_t *e)
         s_peer_t *p = e->peers[k];
         if (p->banned_until > now)
             continue;
-        if (p->banned_until && !p->dealer) {
-            p->banned_until = 0;
+        if (p->banned_until) { /* its ban is over */
+            p->banned_until = p->k.banned_until = 0;
+            e->changed = true;
             s_dial (e, p);
         }
         if (s_connected (p) && now - p->last_rx > e->a->timeout_ms) {
@@ -938,6 +1031,11 @@ s_tick (s_engine_t *e)
                 zhashx_delete (e->asked, zhashx_cursor (e->asked));
         e->next_sweep = now + 1000;
     }
+    if (now >= e->next_save) {
+        if (e->changed || now - e->saved_at >= VF_PEER_STATE_IDLE_SAVE_MS)
+            s_save (e);
+        e->next_save = now + VF_PEER_STATE_SAVE_MS;
+    }
     vf_log_tick ();
 }
 
@@ -960,27 +1058,41 @@ s_peer_json (s_engine_t *e, const s_peer_t *p)
     for (size_t k = 0; k < vf_nets_count (e->nets); k++)
         if (p->shared & ((uint64_t) 1 << k))
             json_array_append_new (nets, json_string (vf_nets_get (e->nets, k)->name));
-    int64_t now = zclock_mono ();
     json_t *j = json_pack (
-        "{s:s, s:s, s:s, s:s, s:o, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+        "{s:s, s:s, s:s, s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
         "key", p->keytext, "name", p->name, "endpoint", p->endpoint, "state", s_state (p),
-        "networks", nets, "rtt_ms", p->rtt_ms, "messages_in", (json_int_t) p->msgs_in,
-        "messages_out", (json_int_t) p->msgs_out, "bytes_in", (json_int_t) p->bytes_in, "bytes_out",
-        (json_int_t) p->bytes_out, "entries_in", (json_int_t) p->entries_in, "entries_out",
-        (json_int_t) p->entries_out, "duplicates_in", (json_int_t) p->dups_in, "refused_in",
-        (json_int_t) p->refused_in, "errors", (json_int_t) p->errors, "credit_out",
-        (json_int_t) p->credit_out, "wanted", (json_int_t) p->nwants);
-    json_object_set_new (j, "last_seen_s",
-                         p->last_rx ? json_integer ((now - p->last_rx) / 1000) : json_null ());
+        "networks", nets, "rtt_ms", (json_int_t) p->k.rtt_ms, "messages_in",
+        (json_int_t) p->k.msgs_in, "messages_out", (json_int_t) p->k.msgs_out, "bytes_in",
+        (json_int_t) p->k.bytes_in, "bytes_out", (json_int_t) p->k.bytes_out, "entries_in",
+        (json_int_t) p->k.entries_in, "entries_out", (json_int_t) p->k.entries_out, "duplicates_in",
+        (json_int_t) p->k.dups_in, "refused_in", (json_int_t) p->k.refused_in, "errors",
+        (json_int_t) p->k.errors, "credit_out", (json_int_t) p->credit_out, "wanted",
+        (json_int_t) p->nwants);
+    /*  wall clock: it may have been seen before this node started */
+    int64_t now = zclock_time ();
+    json_object_set_new (
+        j, "last_seen_s",
+        p->k.last_seen ? json_integer (now > p->k.last_seen ? (now - p->k.last_seen) / 1000 : 0)
+                       : json_null ());
+    if (p->banned_until > zclock_mono ())
+        json_object_set_new (
+            j, "ban_left_s",
+            json_integer ((p->banned_until - zclock_mono () + 999) / 1000)); /* rounded up */
     /*  how far apart we are: what the last reconciliation found on each
         side, and what is still to come from it */
-    json_object_set_new (j, "reconciliations", json_integer ((json_int_t) p->recons));
-    json_object_set_new (j, "we_lacked", json_integer ((json_int_t) p->recon_need));
-    json_object_set_new (j, "it_lacked", json_integer ((json_int_t) p->recon_have));
+    json_object_set_new (j, "reconciliations", json_integer ((json_int_t) p->k.recons));
+    json_object_set_new (j, "we_lacked", json_integer ((json_int_t) p->k.recon_need));
+    json_object_set_new (j, "it_lacked", json_integer ((json_int_t) p->k.recon_have));
     json_object_set_new (j, "to_fetch", json_integer ((json_int_t) (p->nbacklog + p->asked_out)));
-    json_object_set_new (j, "over_credit", json_integer ((json_int_t) p->over_credit));
-    if (p->last_error[0])
-        json_object_set_new (j, "last_error", json_string (p->last_error));
+    json_object_set_new (j, "over_credit", json_integer ((json_int_t) p->k.over_credit));
+    if (vf_peer_kept_last_error (&p->k))
+        json_object_set_new (j, "last_error", json_string (vf_peer_kept_last_error (&p->k)));
+    json_t *recent = json_array ();
+    for (size_t k = 0; k < p->k.nrecent; k++)
+        json_array_append_new (recent,
+                               json_pack ("{s:I, s:s}", "time", (json_int_t) p->k.recent[k].time,
+                                          "error", p->k.recent[k].text));
+    json_object_set_new (j, "recent_errors", recent);
     return j;
 }
 
@@ -1045,9 +1157,10 @@ s_ctl_answer (s_engine_t *e, const json_t *req)
         json_t *list = json_array ();
         for (size_t k = 0; k < e->npeers; k++)
             json_array_append_new (list, s_peer_json (e, e->peers[k]));
-        return json_pack ("{s:b, s:{s:o, s:I, s:I}}", "ok", 1, "result", "peers", list,
-                          "handshakes_admitted", (json_int_t) vf_zap_admitted (e->zap),
-                          "handshakes_refused", (json_int_t) vf_zap_refused (e->zap));
+        return json_pack (
+            "{s:b, s:{s:o, s:I, s:I}}", "ok", 1, "result", "peers", list, "handshakes_admitted",
+            (json_int_t) (e->admitted0 + vf_zap_admitted (e->zap)), "handshakes_refused",
+            (json_int_t) (e->refused0 + vf_zap_refused (e->zap)));
     }
     if (strcmp (what, "sync") == 0) {
         /*  reconcile now with one peer, or with every connected one */
@@ -1101,6 +1214,8 @@ s_start (s_engine_t *e, char *why, size_t len)
         snprintf (why, len, "%s", err.msg);
         return -1;
     }
+    if (s_load (e, why, len) != 0)
+        return -1;
     e->zap = vf_zap_new (s_zap_check, e);
     e->router = zsock_new (ZMQ_ROUTER);
     e->stored = zsock_new_sub (">" VF_WRITER_STORED, "");
@@ -1140,13 +1255,27 @@ s_start (s_engine_t *e, char *why, size_t len)
         snprintf (why, len, "cannot connect to the verifiers");
         return -1;
     }
+    size_t saved = vf_peer_state_count (e->state);
     s_rebuild (e);
+    size_t dropped = vf_peer_state_count (e->state);
+    vf_peer_state_forget (e->state);
+    if (saved)
+        VF_LOG_INFO ("%s: the state of %zu peers restored", vf_peer_state_path (e->state),
+                     saved - dropped);
+    if (dropped)
+        VF_LOG_NOTICE ("%s: dropping the state of %zu peers no longer in networks.json",
+                       vf_peer_state_path (e->state), dropped);
+    e->loaded = true;
+    e->changed = dropped > 0;
+    e->saved_at = zclock_mono ();
     return 0;
 }
 
 static void
 s_stop (s_engine_t *e)
 {
+    s_save (e); /* a clean stop loses nothing */
+    vf_peer_state_destroy (&e->state);
     for (size_t k = 0; k < e->npeers; k++)
         s_peer_destroy (&e->peers[k]);
     free (e->peers);

@@ -16,7 +16,11 @@
     what it lacks and announces what the other lacks. Entries from peers must be within the
     networks the peer shares with us; they are verified by the pool and
     stored by the writer. Bad frames and entries are counted per peer; a
-    peer with peer/ban_after of them is refused for peer/ban_for.
+    peer with peer/ban_after of them is refused for peer/ban_for. Counters,
+    recent errors and bans outlive a restart: the engine reads
+    DIR/peers.state when it starts and writes it while it runs and when it
+    stops (vf_peer_state.h); a bad file is moved aside, never a reason not
+    to start.
 
     The control server asks the engine about peers and networks with JSON
     requests on VF_PEER_CTL (REQ/REP). Its jobs go to the verifier pool and
