@@ -114,15 +114,39 @@ s_find (s_ctx_t *c, const char *iri, s_find_t *f)
 }
 
 /*  Is event e the definition that counts for its IRI: the first
-    EconomicEvent under it by e's author? */
+    EconomicEvent under it by e's author? The definitions come in order, so
+    it is whether e comes before any other EconomicEvent of its author;
+    reaching e itself needs no read (the usual case: e is the only one). */
+typedef struct {
+    const vf_entry_t *e;
+    bool first;
+} s_applied_t;
+
+static int
+s_applied_one (s_ctx_t *c, const uint8_t order[VF_ORDER_KEY_BYTES], void *arg)
+{
+    s_applied_t *a = arg;
+    if (memcmp (order + 8, a->e->id, VF_HASH_BYTES) == 0) {
+        a->first = true;
+        return 1;
+    }
+    vf_entry_t *other = NULL;
+    int rc = s_load_order (c, order, &other);
+    if (rc)
+        return rc;
+    bool earlier = strcmp (other->cls, "EconomicEvent") == 0 &&
+                   memcmp (other->author, a->e->author, VF_KEY_BYTES) == 0;
+    vf_entry_destroy (&other);
+    return earlier ? 1 : 0;
+}
+
 static int
 s_is_applied (s_ctx_t *c, const vf_entry_t *e, bool *yes)
 {
-    s_find_t f = { "EconomicEvent", e->author, NULL, NULL };
-    int rc = s_find (c, vf_entry_iri (e), &f);
-    *yes = rc == 0 && f.found && memcmp (f.found->id, e->id, VF_HASH_BYTES) == 0;
-    vf_entry_destroy (&f.found);
-    return rc;
+    s_applied_t a = { e, false };
+    int rc = s_each_ref (c, vf_entry_iri (e), VF_ROLE_DEFINES, s_applied_one, &a);
+    *yes = strcmp (e->cls, "EconomicEvent") == 0 && a.first;
+    return rc == 1 ? 0 : rc;
 }
 
 typedef struct {
