@@ -44,9 +44,8 @@ s_confirm_pending (const char *dir)
     for (int k = 0; k < 600 && !id; k++) {
         json_decref (r);
         r = s_request (dir, "{\"request\": \"pending\"}");
-        id = json_string_value (
-            json_object_get (json_array_get (json_object_get (s_result (r), "pending"), 0),
-                             "event"));
+        id = json_string_value (json_object_get (
+            json_array_get (json_object_get (s_result (r), "pending"), 0), "event"));
         if (!id)
             zclock_sleep (100);
     }
@@ -117,21 +116,13 @@ test_trace_across_three_nodes (void **state)
 
     /*  the knitters' node: from the sweaters back to the shearing */
     json_t *t = s_walk (knit, KNIT "stock/sweaters-2026-11", "trace");
-    const char *chain[] = { KNIT "event/sweaters-out",
-                            KNIT "process/knit-2026-11",
-                            KNIT "event/yarn-in",
-                            KNIT "stock/yarn-in-2026-11",
-                            SPIN "event/sale-to-knitters",
-                            SPIN "stock/yarn-47",
-                            SPIN "event/yarn-out",
-                            SPIN "process/spin-2026-11",
-                            SPIN "event/wool-in",
-                            SPIN "stock/wool-in-2026-11",
-                            FARM "event/sale-to-spinners",
-                            FARM "lot/wool-2026-11",
-                            FARM "event/fleece-out",
-                            FARM "process/shearing-2026-11",
-                            FARM "event/shearing-work" };
+    const char *chain[] = {
+        KNIT "event/sweaters-out",    KNIT "process/knit-2026-11",     KNIT "event/yarn-in",
+        KNIT "stock/yarn-in-2026-11", SPIN "event/sale-to-knitters",   SPIN "stock/yarn-47",
+        SPIN "event/yarn-out",        SPIN "process/spin-2026-11",     SPIN "event/wool-in",
+        SPIN "stock/wool-in-2026-11", FARM "event/sale-to-spinners",   FARM "lot/wool-2026-11",
+        FARM "event/fleece-out",      FARM "process/shearing-2026-11", FARM "event/shearing-work"
+    };
     for (size_t k = 0; k < sizeof chain / sizeof chain[0]; k++)
         if (!s_walk_has (t, chain[k]))
             fail_msg ("the knitters' trace does not reach %s", chain[k]);
@@ -142,8 +133,8 @@ test_trace_across_three_nodes (void **state)
         size_t k;
         const json_t *it;
         json_array_foreach (json_object_get (t, "items"), k, it)
-            found |= strcmp (json_string_value (json_object_get (it, "vfn:organisation")),
-                             by[o]) == 0;
+            found |=
+                strcmp (json_string_value (json_object_get (it, "vfn:organisation")), by[o]) == 0;
         assert_true (found);
     }
     assert_non_null (json_object_get (json_object_get (t, "organisations"), kk));
