@@ -678,7 +678,13 @@ s_steps (s_walk_t *w, size_t i, s_cands_t *out)
     /*  the breadcrumb first: it is how the walk goes on past a resource it
         has visited already (a cycle, a repeated process) */
     const char *res = it->kind == S_EVENT ? s_event_resource (it->ev) : NULL;
-    if (rc == 0 && res) {
+    bool events = false;
+    for (size_t k = 0; k < out->n; k++)
+        events |= out->c[k].kind == S_EVENT;
+    bool revisit =
+        out->n > 0 && out->c[0].kind == S_RESOURCE && s_seen (w, S_RESOURCE, out->c[0].iri, NULL);
+    /*  (only then can the breadcrumb change anything: it is an event) */
+    if (rc == 0 && res && (events || revisit)) {
         vf_entry_t *crumb = NULL;
         rc = s_breadcrumb (w, res, it->ev, !fwd, &crumb);
         size_t at = out->n;
@@ -689,8 +695,7 @@ s_steps (s_walk_t *w, size_t i, s_cands_t *out)
             s_cand_t c = out->c[at];
             memmove (out->c + 1, out->c, at * sizeof c);
             out->c[0] = c;
-        } else if (rc == 0 && crumb && out->n > 0 && out->c[0].kind == S_RESOURCE &&
-                   s_seen (w, S_RESOURCE, out->c[0].iri, NULL)) {
+        } else if (rc == 0 && crumb && revisit) {
             bool ok, pending;
             rc = s_may_cross (w, res, crumb, &ok, &pending);
             if (rc == 0 && ok)
@@ -709,9 +714,8 @@ s_steps (s_walk_t *w, size_t i, s_cands_t *out)
 
 /* ------------------------------------------------------------- pairing */
 
-/*  Does any event of list (JSON array of entry pointers as integers is
-    awkward; so a plain entry array) with pair kind k on the given side
-    name resource iri? */
+/*  Does any of the n events, of pair kind k and on the given side, name
+    resource iri? */
 static bool
 s_side_names (vf_entry_t *const *e, size_t n, int k, bool output_side, const char *iri)
 {
