@@ -23,6 +23,20 @@
 /*  Longest class name (e.g. "EconomicEvent"), in bytes. */
 #define VF_CLASS_MAX 64
 
+/*  The peer state file (node/vf_peer_state.c). Recent errors kept per
+    peer: enough to see a pattern (a peer failing the same way, or several
+    ways) while a file of 4096 peers stays a few MiB. */
+#define VF_PEER_RECENT_MAX 8
+/*  Largest state file read: 64 MiB holds ~20,000 peers with full error
+    lists; anything larger is not a file vfnode wrote. */
+#define VF_PEER_STATE_FILE_MAX (64u << 20)
+/*  A change that counts (entries, faults, a ban, reconciliations) is on
+    disk within 5 s; traffic alone (messages, bytes, pings: a connected
+    peer changes them every heartbeat) within a minute, so an idle link
+    does not mean an fsync every few seconds. */
+#define VF_PEER_STATE_SAVE_MS 5000
+#define VF_PEER_STATE_IDLE_SAVE_MS 60000
+
 /*  Most items one trace request through the control API may ask for: the
     walk holds each item in memory and the reply carries them all (about
     1 KiB each). Programs linking the store directly may ask for more

@@ -1,6 +1,8 @@
 /*  vf_net.c - networks and members, kept in DIR/networks.json. */
 #include "vf_net.h"
 
+#include "vf_file.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -154,39 +156,14 @@ vf_nets_json (const vf_nets_t *self)
 int
 vf_nets_save (const vf_nets_t *self, vf_err_t *err)
 {
-    char tmp[1100];
-    snprintf (tmp, sizeof tmp, "%s.tmp", self->path);
     json_t *doc = vf_nets_json (self);
     char *text = doc ? json_dumps (doc, JSON_INDENT (2)) : NULL;
     json_decref (doc);
     if (!text)
         return VF_ENOMEM;
-    int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    size_t len = strlen (text);
-    bool ok = fd >= 0 && write (fd, text, len) == (ssize_t) len && write (fd, "\n", 1) == 1 &&
-              fsync (fd) == 0;
-    if (fd >= 0)
-        close (fd);
+    int rc = vf_file_replace (self->path, text, err);
     free (text);
-    if (!ok || rename (tmp, self->path) != 0) {
-        int e = errno;
-        unlink (tmp);
-        return vf_err_set (err, VF_EIO, "cannot write %s: %s", self->path, strerror (e));
-    }
-    /*  the rename itself must survive a crash */
-    char dir[sizeof self->path];
-    snprintf (dir, sizeof dir, "%s", self->path);
-    char *slash = strrchr (dir, '/');
-    if (slash)
-        *slash = '\0';
-    int dfd = open (slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    ok = dfd >= 0 && fsync (dfd) == 0;
-    if (dfd >= 0)
-        close (dfd);
-    if (!ok)
-        return vf_err_set (err, VF_EIO, "cannot sync the directory of %s: %s", self->path,
-                           strerror (errno));
-    return 0;
+    return rc;
 }
 
 const vf_network_t *

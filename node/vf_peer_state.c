@@ -1,6 +1,8 @@
 /*  vf_peer_state.c - DIR/peers.state: per-peer state across restarts. */
 #include "vf_peer_state.h"
 
+#include "vf_file.h"
+
 #include <czmq.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -385,37 +387,6 @@ vf_peer_state_handshakes (const vf_peer_state_t *self, uint64_t *admitted, uint6
     *refused = self->refused;
 }
 
-/*  text (and a newline) into path, atomically: path.tmp, fsync, rename,
-    fsync of the directory. */
-static int
-s_replace (const char *dir, const char *path, const char *text, vf_err_t *err)
-{
-    char tmp[1200];
-    snprintf (tmp, sizeof tmp, "%s.tmp", path);
-    int fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    size_t len = strlen (text);
-    bool ok = fd >= 0 && write (fd, text, len) == (ssize_t) len && write (fd, "\n", 1) == 1 &&
-              fsync (fd) == 0;
-    int e = errno;
-    if (fd >= 0)
-        close (fd);
-    if (ok && rename (tmp, path) != 0)
-        ok = false, e = errno;
-    if (!ok) {
-        unlink (tmp);
-        return vf_err_set (err, VF_EIO, "cannot write %s: %s", path, strerror (e));
-    }
-    /*  the rename itself must survive a crash */
-    int dfd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    ok = dfd >= 0 && fsync (dfd) == 0;
-    e = errno;
-    if (dfd >= 0)
-        close (dfd);
-    if (!ok)
-        return vf_err_set (err, VF_EIO, "cannot sync the directory of %s: %s", path, strerror (e));
-    return 0;
-}
-
 int
 vf_peer_state_save (vf_peer_state_t *self, const vf_peer_state_item_t *items, size_t n,
                     uint64_t admitted, uint64_t refused, vf_err_t *err)
@@ -450,7 +421,7 @@ vf_peer_state_save (vf_peer_state_t *self, const vf_peer_state_item_t *items, si
         free (text); /* nothing changed */
         return 0;
     }
-    int rc = s_replace (self->dir, self->path, text, err);
+    int rc = vf_file_replace (self->path, text, err);
     if (rc == 0) {
         free (self->last);
         self->last = text;
