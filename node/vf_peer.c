@@ -1129,6 +1129,16 @@ s_ctl_edit (s_engine_t *e, const json_t *req, const char *what)
     }
     if (rc == 0)
         rc = vf_nets_save (e->nets, &err);
+    if (rc == VF_EIO) {
+        /*  not on disk, so not in force either: back to the file as it is
+            (the write is atomic, the old file is whole) */
+        vf_nets_t *was = NULL;
+        vf_err_t ignored = { 0 };
+        if (vf_nets_load (&was, e->a->dir, &ignored) == 0) {
+            vf_nets_destroy (&e->nets);
+            e->nets = was;
+        }
+    }
     if (rc)
         return s_ctl_fail (rc == VF_EIO ? "internal" : "bad_request", vf_err_msg (&err, rc));
     s_rebuild (e);
