@@ -16,7 +16,8 @@
 static const vfctl_cmd_t *s_commands[] = {
     &vfctl_cmd_init,    &vfctl_cmd_id,       &vfctl_cmd_status,    &vfctl_cmd_publish,
     &vfctl_cmd_events,  &vfctl_cmd_show,     &vfctl_cmd_resources, &vfctl_cmd_resource,
-    &vfctl_cmd_process, &vfctl_cmd_pending,  &vfctl_cmd_confirm,   &vfctl_cmd_export,
+    &vfctl_cmd_process, &vfctl_cmd_trace,    &vfctl_cmd_track,     &vfctl_cmd_previous,
+    &vfctl_cmd_next,    &vfctl_cmd_pending,  &vfctl_cmd_confirm,   &vfctl_cmd_export,
     &vfctl_cmd_import,  &vfctl_cmd_networks, &vfctl_cmd_network,   &vfctl_cmd_peers,
     &vfctl_cmd_peer,    &vfctl_cmd_sync,     &vfctl_cmd_keygen,    &vfctl_cmd_sign,
     &vfctl_cmd_verify,  &vfctl_cmd_db,

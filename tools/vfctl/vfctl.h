@@ -35,6 +35,7 @@ extern const vfctl_cmd_t vfctl_cmd_init, vfctl_cmd_id, vfctl_cmd_status, vfctl_c
     vfctl_cmd_events, vfctl_cmd_show, vfctl_cmd_resources, vfctl_cmd_resource, vfctl_cmd_process,
     vfctl_cmd_pending, vfctl_cmd_confirm, vfctl_cmd_export, vfctl_cmd_import, vfctl_cmd_networks,
     vfctl_cmd_network, vfctl_cmd_peers, vfctl_cmd_peer, vfctl_cmd_sync;
+extern const vfctl_cmd_t vfctl_cmd_trace, vfctl_cmd_track, vfctl_cmd_previous, vfctl_cmd_next;
 
 /*  Print "vfctl CMD: message" to stderr (printf-style); returns code. */
 int vfctl_fail (const char *cmd, int code, const char *fmt, ...)

@@ -1,0 +1,906 @@
+/*  cmd_trace.c - vfctl trace, track, previous and next: where a resource
+    came from and where it went, across co-ops (docs/TRACE.md). One
+    "trace" request to the node (docs/API.md), its result printed as an
+    indented tree (the default), as JSON-LD (--json) or as Graphviz DOT
+    (--dot); --rollup adds the work and the inputs per organisation. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "vf_jsonld.h"
+#include "vf_lexical.h"
+#include "vf_limits.h"
+#include "vf_trace.h"
+#include "vf_vocab.h"
+#include "vfctl.h"
+
+/*  Longest IRI, name or agent shown whole in the tree and the graph
+    (bytes); longer ones are cut in the middle ("https://host/…/end") or
+    at the end, so that a line stays readable. */
+#define S_TEXT_MAX 60
+/*  Room for one such text, a quantity or a marker. */
+#define S_BUF 256
+/*  Deepest indentation of the tree (two spaces a level); deeper items
+    say their depth. */
+#define S_INDENT_MAX 30
+
+typedef struct {
+    const char *dir;
+    const char *iri;
+    uint64_t depth; /* 0: not given */
+    uint64_t items; /* 0: not given */
+    bool boundary, pending, json, dot, rollup;
+} s_opts_t;
+
+/*  The API result being printed and its parts. */
+typedef struct {
+    const json_t *r, *items, *agents, *orgs;
+    bool forward; /* track / next: items lead away from the start */
+} s_walk_t;
+
+/* ------------------------------------------------------------ options */
+
+static int
+s_parse (const vfctl_cmd_t *cmd, int argc, char **argv, s_opts_t *o)
+{
+    static const struct option longopts[] = {
+        { "dir", required_argument, NULL, 'd' },
+        { "json", no_argument, NULL, 'j' },
+        { "depth", required_argument, NULL, 'D' },
+        { "max-items", required_argument, NULL, 'M' },
+        { "boundary", no_argument, NULL, 'b' },
+        { "pending", no_argument, NULL, 'p' },
+        { "dot", no_argument, NULL, 'g' },
+        { "rollup", no_argument, NULL, 'r' },
+        { NULL, 0, NULL, 0 },
+    };
+    int c;
+    optind = 1;
+    opterr = 0; /* our own messages, naming the option */
+    while ((c = getopt_long (argc, argv, ":d:j", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'd':
+            o->dir = optarg;
+            break;
+        case 'j':
+            o->json = true;
+            break;
+        case 'D':
+        case 'M': {
+            /*  the API's bounds: a walk holds its items in memory */
+            uint64_t *v = c == 'D' ? &o->depth : &o->items;
+            int max = c == 'D' ? VF_TRACE_ITEMS_MAX : VF_TRACE_API_ITEMS_MAX;
+            if (vfctl_parse_u64 (optarg, v) || *v == 0 || *v > (uint64_t) max)
+                return vfctl_usage (cmd, "--%s '%s': expected a whole number from 1 to %d",
+                                    c == 'D' ? "depth" : "max-items", optarg, max);
+            break;
+        }
+        case 'b':
+            o->boundary = true;
+            break;
+        case 'p':
+            o->pending = true;
+            break;
+        case 'g':
+            o->dot = true;
+            break;
+        case 'r':
+            o->rollup = true;
+            break;
+        case ':':
+            return vfctl_usage (cmd, "option '%s' needs a value", argv[optind - 1]);
+        default: /* optopt: a short option we do not have, or one of ours given a value */
+            if (optopt && !strchr ("DMbpgrj", optopt))
+                return vfctl_usage (cmd, "unknown option '-%c'", optopt);
+            if (optopt)
+                return vfctl_usage (cmd, "option '%s' takes no value", argv[optind - 1]);
+            return vfctl_usage (cmd, "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (o->json && o->dot)
+        return vfctl_usage (cmd, "--json and --dot: choose one");
+    if (argc - optind != 1)
+        return vfctl_usage (cmd, "expected one IRI (a resource, event or process) or an event's "
+                                 "entry id (vfe_...)");
+    o->iri = argv[optind];
+    o->dir = vfctl_node_dir (o->dir);
+    return 0;
+}
+
+/* -------------------------------------------------------------- texts */
+
+static const char *
+s_s (const json_t *o, const char *key)
+{
+    return json_string_value (json_object_get (o, key));
+}
+
+/*  Append to buf (of size bytes, always NUL-terminated) what fits. */
+static void s_cat (char *buf, size_t size, const char *fmt, ...)
+    __attribute__ ((format (printf, 3, 4)));
+
+static void
+s_cat (char *buf, size_t size, const char *fmt, ...)
+{
+    size_t used = strlen (buf);
+    if (used + 1 >= size)
+        return;
+    va_list ap;
+    va_start (ap, fmt);
+    vsnprintf (buf + used, size - used, fmt, ap);
+    va_end (ap);
+}
+
+/*  Back from s + n to the start of a UTF-8 character. */
+static size_t
+s_char_start (const char *s, size_t n)
+{
+    while (n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
+/*  Control characters (a line break in a name, a terminal escape) as
+    spaces: one item, one line. */
+static const char *
+s_printable (char *buf)
+{
+    for (char *c = buf; *c; c++)
+        if ((unsigned char) *c < 0x20 || *c == 0x7f)
+            *c = ' ';
+    return buf;
+}
+
+/*  s, or if it is longer than S_TEXT_MAX its start and end around "…":
+    an IRI keeps its scheme and host and as much of its path's end as
+    fits, other text its start. */
+static const char *
+s_clip (const char *s, bool iri, char *buf, size_t size)
+{
+    size_t n = strlen (s);
+    if (n <= S_TEXT_MAX) {
+        snprintf (buf, size, "%s", s);
+        return s_printable (buf);
+    }
+    if (!iri) {
+        snprintf (buf, size, "%.*s…", (int) s_char_start (s, S_TEXT_MAX - 1), s);
+        return s_printable (buf);
+    }
+    size_t head = 24;
+    const char *host = strstr (s, "://");
+    const char *slash = host ? strchr (host + 3, '/') : NULL;
+    if (slash && (size_t) (slash - s) < S_TEXT_MAX / 2)
+        head = (size_t) (slash - s) + 1;
+    head = s_char_start (s, head);
+    size_t tail = s_char_start (s, n - (S_TEXT_MAX - head - 1));
+    const char *cut = strchr (s + tail, '/'); /* start the end at a path segment */
+    if (cut && strlen (cut) > 12)
+        tail = (size_t) (cut - s);
+    snprintf (buf, size, "%.*s…%s", (int) head, s, s + tail);
+    return s_printable (buf);
+}
+
+/*  The name of organisation key (vfk_...) from "organisations", else the
+    key's start as vfctl events shows it. */
+static const char *
+s_org (const s_walk_t *w, const char *key, char *buf, size_t size)
+{
+    const char *name = s_s (w->orgs, key);
+    if (name && *name)
+        return s_clip (name, false, buf, size);
+    snprintf (buf, size, "%.12s", key);
+    return s_printable (buf);
+}
+
+/*  An agent's name from "agents", else its IRI. */
+static const char *
+s_agent (const s_walk_t *w, const char *iri, char *buf, size_t size)
+{
+    const char *name = s_s (w->agents, iri);
+    return name && *name ? s_clip (name, false, buf, size) : s_clip (iri, true, buf, size);
+}
+
+/*  A measure as "12.5 kilogram" ("" when there is none); measures may be
+    written with om2: terms (docs/PROTOCOL.md). */
+static const char *
+s_qty (const json_t *q, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    const json_t *num = json_object_get (q, "hasNumericalValue");
+    const char *unit = s_s (q, "hasUnit");
+    if (!num)
+        num = json_object_get (q, "om2:hasNumericalValue"), unit = s_s (q, "om2:hasUnit");
+    if (!num)
+        return buf;
+    if (json_is_string (num))
+        s_cat (buf, size, "%s", json_string_value (num));
+    else if (json_is_integer (num))
+        s_cat (buf, size, "%" PRId64, (int64_t) json_integer_value (num));
+    else
+        s_cat (buf, size, "%.15g", json_number_value (num));
+    if (unit && strncmp (unit, "om2:", 4) == 0)
+        unit += 4;
+    else if (unit && strncmp (unit, VF_OM2_NS, strlen (VF_OM2_NS)) == 0)
+        unit += strlen (VF_OM2_NS);
+    if (unit && *unit)
+        s_cat (buf, size, " %s", unit);
+    return buf;
+}
+
+static bool
+s_is (const json_t *item, const char *type)
+{
+    const char *t = s_s (item, "@type");
+    return t && strcmp (t, type) == 0;
+}
+
+/*  What an item is called: an event its action, a resource or process
+    its name, else its IRI. */
+static const char *
+s_label (const json_t *item, char *buf, size_t size)
+{
+    if (s_is (item, "EconomicEvent") && s_s (item, "action"))
+        return s_clip (s_s (item, "action"), false, buf, size);
+    if (s_s (item, "name") && !json_is_true (json_object_get (item, "vfn:unknown")))
+        return s_clip (s_s (item, "name"), false, buf, size);
+    return s_clip (s_s (item, "@id") ? s_s (item, "@id") : "?", true, buf, size);
+}
+
+/*  The item's quantity: an event's resource or effort quantity, a
+    resource's on-hand (else accounting) quantity. */
+static const char *
+s_item_qty (const json_t *item, char *buf, size_t size)
+{
+    static const char *keys[] = { "resourceQuantity", "effortQuantity", "onhandQuantity",
+                                  "accountingQuantity" };
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        if (*s_qty (json_object_get (item, keys[k]), buf, size))
+            return buf;
+    return buf;
+}
+
+/*  The item's date (YYYY-MM-DD): when the event happened or began, when
+    the process began or ended; NULL if it says none. */
+static const char *
+s_item_date (const json_t *item, char *buf, size_t size)
+{
+    static const char *keys[] = { "hasPointInTime", "hasBeginning", "hasEnd" };
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        const char *t = s_s (item, keys[k]);
+        if (t && strlen (t) >= 10) {
+            snprintf (buf, size, "%.10s", t);
+            return buf;
+        }
+    }
+    return NULL;
+}
+
+/*  The item at index i of the walk, if there is one. */
+static const json_t *
+s_item (const s_walk_t *w, json_int_t i)
+{
+    return i >= 0 ? json_array_get (w->items, (size_t) i) : NULL;
+}
+
+/*  The item's parent index, or -1 for the start (and for a parent that
+    is not an earlier item, which the walk never gives). */
+static json_int_t
+s_parent (const json_t *item, size_t i)
+{
+    const json_t *p = json_object_get (item, "vfn:parent");
+    json_int_t v = json_is_integer (p) ? json_integer_value (p) : -1;
+    return v >= 0 && (size_t) v < i ? v : -1;
+}
+
+/*  A lot or serial number link: the value the item shares with the item
+    it was reached from. */
+static const char *
+s_link_value (const s_walk_t *w, const json_t *item, size_t i, const char *field)
+{
+    const char *v = s_s (item, field);
+    return v ? v : s_s (s_item (w, s_parent (item, i)), field);
+}
+
+/*  The markers of an item, each "(...)" after a space: how it was reached
+    when not by a plain reference, pending, boundary, unknown. */
+static const char *
+s_markers (const s_walk_t *w, const json_t *item, size_t i, char *buf, size_t size)
+{
+    char t[S_BUF];
+    buf[0] = '\0';
+    const char *via = s_s (item, "vfn:via"), *action = s_s (item, "action");
+    if (!via)
+        ;
+    else if (strcmp (via, "previousEvent") == 0)
+        s_cat (buf, size, " (breadcrumb)");
+    else if (strcmp (via, "stock") == 0)
+        s_cat (buf, size, " (same stock)");
+    else if (strcmp (via, "renamed") == 0)
+        s_cat (buf, size, " (renamed in %s)",
+               action && (!strcmp (action, "pickup") || !strcmp (action, "dropoff")) ? "transport"
+                                                                                     : "service");
+    else if (strcmp (via, "trackingIdentifier") == 0) {
+        const char *v = s_link_value (w, item, i, via);
+        s_cat (buf, size, " (by lot %s)", v ? s_clip (v, false, t, sizeof t) : "number");
+    } else if (strcmp (via, "ofBatchLot") == 0) {
+        const char *v = s_link_value (w, item, i, via);
+        s_cat (buf, size, " (by batch %s)", v ? s_clip (v, true, t, sizeof t) : "record");
+    } else
+        s_cat (buf, size, " (via %s)", s_clip (via, false, t, sizeof t));
+    if (json_is_true (json_object_get (item, "vfn:pending")))
+        s_cat (buf, size, " (pending: not confirmed by the owner)");
+    if (json_is_true (json_object_get (item, "vfn:boundary")))
+        s_cat (buf, size, " (boundary: another organisation, not followed)");
+    if (json_is_true (json_object_get (item, "vfn:unknown"))) {
+        const char *agent = s_s (item, "vfn:agent"), *owner = s_s (item, "vfn:owner");
+        if (agent)
+            s_cat (buf, size, " (unknown, owned by %s)", s_agent (w, agent, t, sizeof t));
+        else if (owner)
+            s_cat (buf, size, " (unknown, owned by %s)", s_org (w, owner, t, sizeof t));
+        else
+            s_cat (buf, size, " (unknown: not held by this node)");
+    }
+    return buf;
+}
+
+/*  "by PROVIDER" and " to RECEIVER" when another agent, for an event. */
+static const char *
+s_who (const s_walk_t *w, const json_t *item, char *buf, size_t size)
+{
+    char t[S_BUF];
+    const char *from = s_s (item, "provider"), *to = s_s (item, "receiver");
+    buf[0] = '\0';
+    if (!s_is (item, "EconomicEvent"))
+        return buf;
+    if (from)
+        s_cat (buf, size, "by %s", s_agent (w, from, t, sizeof t));
+    if (to && (!from || strcmp (from, to) != 0))
+        s_cat (buf, size, "%sto %s", from ? " " : "", s_agent (w, to, t, sizeof t));
+    return buf;
+}
+
+/*  The organisation (vfk_...) an item belongs to; none for an unknown
+    item, which the markers say who owns. */
+static const char *
+s_item_org (const json_t *item)
+{
+    return json_is_true (json_object_get (item, "vfn:unknown")) ? NULL
+                                                                : s_s (item, "vfn:organisation");
+}
+
+static const char *
+s_kind (const json_t *item)
+{
+    return s_is (item, "EconomicEvent") ? "event" : s_is (item, "Process") ? "process" : "resource";
+}
+
+/* --------------------------------------------------------------- tree */
+
+/*  One item's line, indent levels deep (past S_INDENT_MAX levels the
+    depth is written instead of more spaces). */
+static void
+s_tree_line (const s_walk_t *w, size_t i, size_t indent)
+{
+    const json_t *item = json_array_get (w->items, i);
+    char label[S_BUF], qty[S_BUF], date[16], who[2 * S_BUF], org[S_BUF], marks[4 * S_BUF];
+    const char *when = s_item_date (item, date, sizeof date), *key = s_item_org (item);
+    if (indent > S_INDENT_MAX)
+        printf ("%*s(depth %zu) ", 2 * S_INDENT_MAX, "", indent);
+    else
+        printf ("%*s", (int) (2 * indent), "");
+    printf ("%s %s", s_kind (item), s_label (item, label, sizeof label));
+    if (*s_item_qty (item, qty, sizeof qty))
+        printf ("  %s", qty);
+    if (when)
+        printf ("  %s", when);
+    if (*s_who (w, item, who, sizeof who))
+        printf ("  %s", who);
+    if (key)
+        printf ("  [%s]", s_org (w, key, org, sizeof org));
+    printf ("%s\n", s_markers (w, item, i, marks, sizeof marks));
+}
+
+/*  One line per item, indented under the item it was reached from. The
+    items come depth first, so a parent is always on the path from the
+    start to the item before; indent = that path's length. */
+static int
+s_print_tree (const s_walk_t *w)
+{
+    size_t n = json_array_size (w->items);
+    json_int_t *path = calloc (n ? n : 1, sizeof *path);
+    if (!path)
+        return -1;
+    size_t depth = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_int_t parent = s_parent (json_array_get (w->items, i), i);
+        while (depth > 0 && path[depth - 1] != parent)
+            depth--;
+        if (parent >= 0 && depth == 0) /* not depth first after all: say where it hangs */
+            printf ("(under item %" PRId64 ")\n", (int64_t) parent);
+        s_tree_line (w, i, depth);
+        path[depth++] = (json_int_t) i;
+    }
+    free (path);
+    return 0;
+}
+
+/*  Display width of UTF-8 text (one column per character). */
+static size_t
+s_width (const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char) *s & 0xC0) != 0x80;
+    return n;
+}
+
+/*  The rollup's cell c of row: 'o' organisation, 'a' agent, 'x' action,
+    's' resource specification, 'q' total with unit. */
+static const char *
+s_cell (const s_walk_t *w, const json_t *row, char c, char *buf, size_t size)
+{
+    const char *v;
+    switch (c) {
+    case 'o':
+        return (v = s_s (row, "organisation")) ? s_org (w, v, buf, size) : "-";
+    case 'a':
+        return (v = s_s (row, "agent")) ? s_agent (w, v, buf, size) : "-";
+    case 'x':
+        return (v = s_s (row, "action")) ? v : "-";
+    case 's':
+        return (v = s_s (row, "spec")) ? s_clip (v, true, buf, size) : "-";
+    default:
+        snprintf (buf, size, "%s %s", s_s (row, "total") ? s_s (row, "total") : "?",
+                  s_s (row, "unit") ? s_s (row, "unit") : "");
+        return buf;
+    }
+}
+
+/*  A table of the rows of list, columns as s_cell names them, headed. */
+static void
+s_table (FILE *out, const s_walk_t *w, const char *title, const json_t *list, const char *cols,
+         const char *const *heads)
+{
+    size_t ncols = strlen (cols), width[8] = { 0 };
+    char buf[S_BUF];
+    fprintf (out, "%s\n", title);
+    if (json_array_size (list) == 0) {
+        fprintf (out, "  (none)\n");
+        return;
+    }
+    for (size_t c = 0; c < ncols; c++)
+        width[c] = s_width (heads[c]);
+    size_t k;
+    const json_t *row;
+    json_array_foreach (list, k, row)
+        for (size_t c = 0; c < ncols; c++) {
+            size_t x = s_width (s_cell (w, row, cols[c], buf, sizeof buf));
+            width[c] = x > width[c] ? x : width[c];
+        }
+    for (size_t r = 0; r <= json_array_size (list); r++) {
+        fprintf (out, " ");
+        for (size_t c = 0; c < ncols; c++) {
+            const char *text =
+                r == 0 ? heads[c]
+                       : s_cell (w, json_array_get (list, r - 1), cols[c], buf, sizeof buf);
+            fprintf (out, " %s%*s", text, c + 1 < ncols ? (int) (width[c] - s_width (text) + 1) : 0,
+                     "");
+        }
+        fprintf (out, "\n");
+    }
+}
+
+/*  The rollup: work per organisation and agent, inputs per organisation,
+    action, specification and unit, as the node summed them. */
+static void
+s_print_rollup (FILE *out, const s_walk_t *w)
+{
+    const json_t *rollup = json_object_get (w->r, "rollup");
+    static const char *const work[] = { "organisation", "agent", "work" };
+    static const char *const inputs[] = { "organisation", "action", "specification", "quantity" };
+    s_table (out, w, "Work per organisation and agent:", json_object_get (rollup, "work"), "oaq",
+             work);
+    fprintf (out, "\n");
+    s_table (out, w, "Inputs per organisation, action and specification:",
+             json_object_get (rollup, "inputs"), "oxsq", inputs);
+}
+
+/* ---------------------------------------------------------------- DOT */
+
+/*  A DOT string (in double quotes): quotes and backslashes escaped, "\n"
+    kept as DOT's line break. */
+static void
+s_dot_str (const char *s)
+{
+    putchar ('"');
+    for (; *s; s++) {
+        if (*s == '\n')
+            fputs ("\\n", stdout);
+        else if (*s == '"' || *s == '\\')
+            printf ("\\%c", *s);
+        else
+            putchar (*s);
+    }
+    putchar ('"');
+}
+
+/*  Each organisation's colour: hues a golden angle apart, pale enough
+    for black text; distinct for any number of organisations. */
+static void
+s_dot_colour (size_t k, char *buf, size_t size)
+{
+    double h = 0.12 + 0.618034 * (double) k;
+    snprintf (buf, size, "%.3f 0.300 1.000", h - (double) (long) h);
+}
+
+/*  The organisations of the walk in the order they first appear: a JSON
+    object key -> index (caller owns it). */
+static json_t *
+s_dot_orgs (const s_walk_t *w)
+{
+    json_t *orgs = json_object ();
+    size_t i;
+    const json_t *item;
+    json_array_foreach (w->items, i, item) {
+        const char *key = s_item_org (item);
+        if (orgs && key && !json_object_get (orgs, key))
+            json_object_set_new (orgs, key, json_integer ((json_int_t) json_object_size (orgs)));
+    }
+    return orgs;
+}
+
+/*  The index of item i's organisation in orgs; orgs' size if it has none. */
+static size_t
+s_org_index (const s_walk_t *w, const json_t *orgs, size_t i)
+{
+    const char *key = s_item_org (json_array_get (w->items, i));
+    const json_t *k = key ? json_object_get (orgs, key) : NULL;
+    return k ? (size_t) json_integer_value (k) : json_object_size (orgs);
+}
+
+static void
+s_dot_node (const s_walk_t *w, size_t i, const json_t *orgs, const char *indent)
+{
+    const json_t *item = json_array_get (w->items, i);
+    char label[S_BUF], qty[S_BUF], date[16], who[2 * S_BUF], marks[4 * S_BUF], colour[32];
+    char text[8 * S_BUF] = "";
+    const char *when = s_item_date (item, date, sizeof date), *key = s_item_org (item);
+    bool event = s_is (item, "EconomicEvent");
+    s_cat (text, sizeof text, "%s", s_label (item, label, sizeof label));
+    if (*s_item_qty (item, qty, sizeof qty))
+        s_cat (text, sizeof text, "\n%s", qty);
+    if (when)
+        s_cat (text, sizeof text, "\n%s", when);
+    if (*s_who (w, item, who, sizeof who))
+        s_cat (text, sizeof text, "\n%s", who);
+    s_markers (w, item, i, marks, sizeof marks);
+    for (char *m = strstr (marks, " ("); m; m = strstr (m + 1, " ("))
+        *m = '\n'; /* one marker a line */
+    s_cat (text, sizeof text, "%s", marks);
+    printf ("%sn%zu [label=", indent, i);
+    s_dot_str (text);
+    printf (", shape=%s", event                    ? "rarrow, fontsize=9, margin=\"0.1,0.03\""
+                          : s_is (item, "Process") ? "box"
+                                                   : "ellipse");
+    const json_t *k = key ? json_object_get (orgs, key) : NULL;
+    if (k) {
+        s_dot_colour ((size_t) json_integer_value (k), colour, sizeof colour);
+        printf (", fillcolor=\"%s\"", colour);
+    } else
+        printf (", fillcolor=white");
+    bool dashed = json_is_true (json_object_get (item, "vfn:unknown"));
+    bool dotted = json_is_true (json_object_get (item, "vfn:pending"));
+    printf (", style=\"filled%s\"", dashed ? ",dashed" : dotted ? ",dotted" : "");
+    if (json_is_true (json_object_get (item, "vfn:boundary")))
+        printf (", peripheries=2");
+    printf ("];\n");
+}
+
+/*  The walk as a Graphviz graph: one cluster per organisation (named, its
+    nodes filled with its colour), processes as boxes, resources as
+    ellipses, events as small arrows; edges go the way the goods went. */
+static int
+s_print_dot (const s_walk_t *w, bool rollup)
+{
+    json_t *orgs = s_dot_orgs (w);
+    if (!orgs)
+        return -1;
+    char buf[S_BUF], colour[32];
+    printf ("digraph trace {\n  rankdir=%s;\n  labelloc=t;\n  label=", w->forward ? "LR" : "RL");
+    char title[2 * S_BUF];
+    snprintf (title, sizeof title, "%s from %s", s_s (w->r, "direction"),
+              s_clip (s_s (w->r, "start") ? s_s (w->r, "start") : "?", true, buf, sizeof buf));
+    s_dot_str (title);
+    printf (";\n  node [fontname=\"Helvetica\", fontsize=10, style=filled];\n"
+            "  edge [color=\"#555555\"%s];\n",
+            w->forward ? "" : ", dir=back");
+    /*  the items grouped by organisation (in the order they first
+        appear), then those of none */
+    size_t n = json_array_size (w->items), norgs = json_object_size (orgs);
+    size_t *order = malloc ((n + 1) * sizeof *order), *start = calloc (norgs + 2, sizeof *start);
+    if (!order || !start) {
+        free (order), free (start), json_decref (orgs);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++)
+        start[s_org_index (w, orgs, i) + 1]++;
+    for (size_t k = 1; k <= norgs + 1; k++)
+        start[k] += start[k - 1];
+    for (size_t i = 0; i < n; i++)
+        order[start[s_org_index (w, orgs, i)]++] = i;
+    size_t at = 0;
+    const char *key;
+    json_t *idx;
+    json_object_foreach (orgs, key, idx) {
+        size_t k = (size_t) json_integer_value (idx);
+        s_dot_colour (k, colour, sizeof colour);
+        printf ("  subgraph cluster_%zu {\n    label=", k);
+        s_dot_str (s_org (w, key, buf, sizeof buf));
+        printf (";\n    color=\"%s\";\n    penwidth=2;\n", colour);
+        for (at = k ? start[k - 1] : 0; at < start[k]; at++)
+            s_dot_node (w, order[at], orgs, "    ");
+        printf ("  }\n");
+    }
+    for (at = norgs ? start[norgs - 1] : 0; at < n; at++)
+        s_dot_node (w, order[at], orgs, "  ");
+    free (order);
+    free (start);
+    for (size_t i = 0; i < json_array_size (w->items); i++) {
+        const json_t *item = json_array_get (w->items, i);
+        json_int_t p = s_parent (item, i);
+        if (p >= 0)
+            printf ("  n%" PRId64 " -> n%zu%s;\n", (int64_t) p, i,
+                    json_is_true (json_object_get (item, "vfn:pending")) ? " [style=dashed]" : "");
+    }
+    if (rollup) {
+        /*  the rollup as a note: its tables' rows, left-aligned */
+        char *text = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream (&text, &len);
+        if (mem) {
+            s_print_rollup (mem, w);
+            fclose (mem);
+            printf ("  rollup [shape=note, fontname=\"Courier\", fillcolor=white, label=\"");
+            for (const char *s = text ? text : ""; *s; s++)
+                if (*s == '\n')
+                    fputs ("\\l", stdout);
+                else if (*s == '"' || *s == '\\')
+                    printf ("\\%c", *s);
+                else
+                    putchar (*s);
+            printf ("\"];\n");
+        }
+        free (text);
+    }
+    printf ("}\n");
+    json_decref (orgs);
+    return 0;
+}
+
+/* ------------------------------------------------------------ JSON-LD */
+
+/*  The context that makes the result a JSON-LD document: VF as @vocab
+    with every reference typed @id (vf_jsonld_context), measures in OM2
+    (a unit label is an om2: term, a value an exact decimal), and
+    vfnode's own terms in vfn: — the walk's fields, the resource state the
+    store adds (docs/STORE.md) and the items' annotations; the name maps
+    and the rollup as JSON literals, carried as they are. */
+static json_t *
+s_context (void)
+{
+    json_t *ctx = vf_jsonld_context ();
+    json_t *terms = json_pack (
+        "{s:f, s:s, s:{s:s, s:s}, s:{s:s, s:s, s:{s:s}},"
+        " s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s}, s:s, s:s, s:{s:s, s:s},"
+        " s:{s:s}, s:{s:s}, s:s, s:s, s:s, s:s, s:s, s:s}",
+        "@version", 1.1, "xsd", "http://www.w3.org/2001/XMLSchema#", "hasNumericalValue", "@id",
+        "om2:hasNumericalValue", "@type", "xsd:decimal", "hasUnit", "@id", "om2:hasUnit", "@type",
+        "@vocab", "@context", "@vocab", VF_OM2_NS, "direction", "vfn:direction", "start", "@id",
+        "vfn:start", "@type", "@id", "items", "@id", "vfn:items", "@container", "@list", "agents",
+        "@id", "vfn:agents", "@type", "@json", "organisations", "@id", "vfn:organisations", "@type",
+        "@json", "visited", "vfn:visited", "truncated", "vfn:truncated", "rollup", "@id",
+        "vfn:rollup", "@type", "@json", "vfn:agent", "@type", "@id", "previousEvent", "@type",
+        "@id", "owner", "vfn:owner", "events", "vfn:events", "pending", "vfn:pendingEvents",
+        "unitMismatches", "vfn:unitMismatches", "overflows", "vfn:overflows", "invalidEvents",
+        "vfn:invalidEvents");
+    if (!ctx || !terms || json_object_update (ctx, terms)) {
+        json_decref (ctx);
+        ctx = NULL;
+    }
+    json_decref (terms);
+    return ctx;
+}
+
+/*  Values of properties that are neither VF's nor vfnode's (extensions,
+    kept verbatim by the node) become JSON literals when they are objects,
+    arrays or null, as in exported entries (docs/PROTOCOL.md). */
+static int
+s_ld_item (json_t *item, const json_t *ctx)
+{
+    const vf_class_t *cls = vf_class_by_name (s_s (item, "@type") ? s_s (item, "@type") : "");
+    const char *key;
+    json_t *v;
+    json_object_foreach (item, key, v) {
+        if (key[0] == '@' || strncmp (key, "vfn:", 4) == 0 || json_object_get (ctx, key) ||
+            (cls && vf_class_prop (cls, key)))
+            continue;
+        if ((json_is_object (v) || json_is_array (v) || json_is_null (v)) &&
+            json_object_set_new (item, key,
+                                 json_pack ("{s:O, s:s}", "@value", v, "@type", "@json")))
+            return -1;
+    }
+    return 0;
+}
+
+/*  Every key of the objects in v (but its context) into used. */
+static int
+s_used_keys (json_t *used, const json_t *v)
+{
+    const char *key;
+    const json_t *x;
+    size_t i;
+    int rc = 0;
+    if (json_is_object (v))
+        json_object_foreach ((json_t *) v, key, x) {
+            if (strcmp (key, "@context") == 0)
+                continue;
+            if (rc == 0 && !json_object_get (used, key))
+                rc = json_object_set_new (used, key, json_true ());
+            if (rc == 0)
+                rc = s_used_keys (used, x);
+        }
+    json_array_foreach (v, i, x)
+        if (rc == 0)
+            rc = s_used_keys (used, x);
+    return rc;
+}
+
+/*  Drop the term definitions of ctx that doc does not use (keywords and
+    the prefixes the others are written with stay). */
+static int
+s_context_trim (json_t *ctx, const json_t *doc)
+{
+    json_t *used = json_object ();
+    int rc = used ? s_used_keys (used, doc) : -1;
+    const char *key;
+    json_t *v;
+    void *tmp;
+    json_object_foreach_safe (ctx, tmp, key, v) {
+        if (rc == 0 && key[0] != '@' && strcmp (key, VF_VFN_PREFIX) && strcmp (key, "om2") &&
+            strcmp (key, "xsd") && !json_object_get (used, key))
+            rc = json_object_del (ctx, key);
+    }
+    json_decref (used);
+    return rc;
+}
+
+/*  The result as is, with "@context" first. */
+static int
+s_print_jsonld (const s_walk_t *w)
+{
+    json_t *doc = json_object (), *ctx = s_context ();
+    int rc = doc && ctx && json_object_set (doc, "@context", ctx) == 0 ? 0 : -1;
+    if (rc == 0)
+        rc = json_object_update (doc, (json_t *) w->r);
+    json_t *items = json_deep_copy (w->items);
+    size_t i;
+    json_t *item;
+    json_array_foreach (items, i, item)
+        if (rc == 0)
+            rc = s_ld_item (item, ctx);
+    if (rc == 0)
+        rc = json_object_set_new (doc, "items", items);
+    if (rc == 0)
+        rc = s_context_trim (ctx, doc);
+    json_decref (ctx);
+    char *text = rc == 0 ? json_dumps (doc, JSON_INDENT (2) | JSON_REAL_PRECISION (15)) : NULL;
+    if (text)
+        puts (text);
+    free (text);
+    json_decref (doc);
+    return text ? 0 : -1;
+}
+
+/* ----------------------------------------------------------- commands */
+
+static int
+s_run (const vfctl_cmd_t *cmd, const char *direction, int argc, char **argv)
+{
+    if (vfctl_wants_help (cmd, argc, argv))
+        return VFCTL_OK;
+    s_opts_t o = { 0 };
+    int rc = s_parse (cmd, argc, argv, &o);
+    if (rc)
+        return rc;
+    json_t *req =
+        json_pack ("{s:s, s:s, s:s}", "request", "trace", "iri", o.iri, "direction", direction);
+    if (!req)
+        return vfctl_usage (cmd, "the IRI is not UTF-8 text");
+    if (o.depth)
+        json_object_set_new (req, "max_depth", json_integer ((json_int_t) o.depth));
+    if (o.items)
+        json_object_set_new (req, "max_items", json_integer ((json_int_t) o.items));
+    if (o.boundary)
+        json_object_set_new (req, "stop_at_boundary", json_true ());
+    if (o.pending)
+        json_object_set_new (req, "include_pending", json_true ());
+    if (o.rollup)
+        json_object_set_new (req, "rollup", json_true ());
+    json_t *r = NULL;
+    rc = vfctl_call (cmd->name, o.dir, req, true, &r);
+    if (rc)
+        return rc;
+    const char *dir = s_s (r, "direction");
+    s_walk_t w = { r, json_object_get (r, "items"), json_object_get (r, "agents"),
+                   json_object_get (r, "organisations"),
+                   dir && (!strcmp (dir, "track") || !strcmp (dir, "next")) };
+    if (o.json)
+        rc = s_print_jsonld (&w);
+    else if (o.dot)
+        rc = s_print_dot (&w, o.rollup);
+    else {
+        rc = s_print_tree (&w);
+        if (rc == 0 && o.rollup) {
+            printf ("\n");
+            s_print_rollup (stdout, &w);
+        }
+    }
+    if (rc == 0 && json_is_true (json_object_get (r, "truncated")))
+        fprintf (stderr,
+                 "vfctl %s: the walk stopped at %zu items and goes on; show more with "
+                 "--max-items N (at most %d)\n",
+                 cmd->name, json_array_size (w.items), VF_TRACE_API_ITEMS_MAX);
+    json_decref (r);
+    return rc ? vfctl_fail (cmd->name, VFCTL_ERROR, "out of memory") : VFCTL_OK;
+}
+
+#define S_OPTIONS                                                                                  \
+    "Options:\n"                                                                                   \
+    "  --depth N       show items at most N steps from the start\n"                                \
+    "  --max-items N   stop after N items (default 10000, at most 100000)\n"                       \
+    "  --boundary      stop at items of another organisation than the start's\n"                   \
+    "  --pending       also cross events the resource's owner has not confirmed\n"                 \
+    "  --rollup        add the work per organisation and agent and the inputs per\n"               \
+    "                  organisation, action, specification and unit\n"                             \
+    "  -j, --json      the node's result as JSON-LD (items with vfn:parent links)\n"               \
+    "  --dot           a Graphviz graph (dot -Tsvg): one colour per organisation\n"                \
+    "  -d, --dir DIR   node directory (default: $VFNODE_DIR, else /var/lib/vfnode\n"               \
+    "                  for root, else ~/.vfnode)\n\n"                                              \
+    "Answered from the store when the node is not running. The tree shows each\n"                  \
+    "item (kind, name or action, quantity, date, provider, [organisation]) under\n"                \
+    "the item it was reached from, with markers: (breadcrumb), (same stock),\n"                    \
+    "(renamed in transport), (by lot ...), (pending ...), (boundary ...),\n"                       \
+    "(unknown, owned by ...). docs/TRACE.md explains the walk.\n"
+
+#define S_CMD(fn, summary, help, example)                                                          \
+    static int s_run_##fn (int argc, char **argv);                                                 \
+    const vfctl_cmd_t vfctl_cmd_##fn = { #fn, summary,                                             \
+                                         "usage: vfctl " #fn " [-d DIR] [OPTIONS] IRI\n\n" help    \
+                                         "\n" S_OPTIONS "\nExample:\n" example,                    \
+                                         s_run_##fn };                                             \
+    static int s_run_##fn (int argc, char **argv)                                                  \
+    {                                                                                              \
+        return s_run (&vfctl_cmd_##fn, #fn, argc, argv);                                           \
+    }
+
+S_CMD (trace, "where a resource came from: every step back, across co-ops",
+       "Walk back from a resource, event or process (or an event's entry id,\n"
+       "vfe_...) through the events, processes and resources it came from, across\n"
+       "co-ops, as far as this node holds them.\n",
+       "  vfctl trace -d knit https://knitting.coop.example/stock/sweaters-2026-11\n"
+       "  vfctl trace -d knit --dot IRI | dot -Tsvg > trace.svg\n")
+S_CMD (track, "where a resource went: every step forward, across co-ops",
+       "Walk forward from a resource, event or process (or an event's entry id,\n"
+       "vfe_...) through the events, processes and resources it went into.\n",
+       "  vfctl track -d farm https://farm.coop.example/lot/wool-2026-11\n")
+S_CMD (previous, "one step back from a resource, event or process",
+       "The start and what it came from directly: a resource's events that added\n"
+       "to it, a process's inputs, an event's process or resource.\n",
+       "  vfctl previous -d knit https://knitting.coop.example/stock/sweaters-2026-11\n")
+S_CMD (next, "one step forward from a resource, event or process",
+       "The start and what it went into directly: a resource's events, a process's\n"
+       "outputs, an event's process or resource.\n",
+       "  vfctl next -d farm https://farm.coop.example/lot/wool-2026-11\n")
