@@ -906,6 +906,7 @@ s_expand (s_walk_t *w, s_frame_t *f, size_t i)
         rc = s_held (w, it, &held);
     if (rc == 0 && !held) {
         it->unknown = true;
+        it->org[0] = '\0'; /* not the organisation of the item it was reached from */
         s_unknown_hints (w, it);
     }
     return rc;

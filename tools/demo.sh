@@ -8,7 +8,9 @@
 # co-op publishes its own part of a supply chain (fleece -> yarn ->
 # sweaters); transfers into another co-op's stock wait for that co-op's
 # confirmation. A node that was away catches up by reconciliation, a forged
-# entry is caught, and every store checks clean.
+# entry is caught, every store checks clean, and the knitters trace their
+# sweaters back to the farm's shearing (build/demo/sweaters-trace.dot, and
+# .svg when graphviz is installed).
 set -eu
 bin=${1:-build/bin}
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -169,4 +171,24 @@ for coop in farm mill knit; do
     "$vfctl" db check -d "$work/$coop" | sed "s/^/$coop: /"
 done
 
-printf '\nDone. Next: `vfctl trace` walks the sweaters back through the yarn to the farm.\n'
+step "9. Where did the sweaters come from? The knitters' node traces them back across the three co-ops"
+sweaters=https://knitting.coop.example/stock/sweaters-2026-11
+"$vfctl" trace -d "$work/knit" "$sweaters" --rollup
+if ! "$vfctl" trace -d "$work/knit" "$sweaters" --json | grep -q 'farm.coop.example/event/shearing-work'; then
+    echo "demo: the trace does not reach the farm's shearing" >&2
+    exit 1
+fi
+out="$top/build/demo"
+mkdir -p "$out"
+"$vfctl" trace -d "$work/knit" "$sweaters" --dot >"$out/sweaters-trace.dot"
+if command -v dot >/dev/null 2>&1; then
+    dot -Tsvg "$out/sweaters-trace.dot" -o "$out/sweaters-trace.svg"
+    echo "the trace as a graph: $out/sweaters-trace.dot and $out/sweaters-trace.svg"
+else
+    echo "the trace as a graph: $out/sweaters-trace.dot (install graphviz for an SVG: dot -Tsvg)"
+fi
+echo
+echo "the farm's node tracks its wool forward: it sees the yarn, not who bought it (yarn-market only):"
+"$vfctl" track -d "$work/farm" https://farm.coop.example/lot/wool-2026-11
+
+printf '\nDone.\n'
