@@ -6,6 +6,8 @@
 */
 #define TEST_NAME "node"
 #include "node_support.h"
+#include "vf_jsonld.h"
+#include "vf_text.h"
 
 static char *
 s_publish_request (const char *file)
@@ -524,6 +526,61 @@ test_peers_use_only_the_networks_both_list (void **state)
     s_pair_end (&p);
 }
 
+/*  An equivocation reaches A (two entries by one author under one seq,
+    imported): the fork proof is entries too, so B, A's peer, gets both
+    and knows the author equivocated. */
+static void
+test_fork_proof_travels (void **state)
+{
+    s_pair_t p;
+    s_pair_start (&p, "f", 17117);
+    uint8_t seed[VF_SEED_BYTES];
+    memset (seed, 9, sizeof seed);
+    vf_identity_t *liar = vf_identity_new_from_seed (seed);
+    json_t *entries = json_array ();
+    char ids[2][VF_TEXT_MAX];
+    for (int k = 0; k < 2; k++) {
+        char doc[128];
+        snprintf (doc, sizeof doc, "{\"@type\": \"Process\", \"@id\": \"urn:fork:%d\"}", k);
+        vf_records_t *recs = NULL;
+        uint64_t seq = 1; /* the same seq twice */
+        vf_err_t err = { 0 };
+        if (vf_jsonld_import (doc, strlen (doc), &recs, &err) ||
+            vf_records_prepare (recs, vf_identity_public (liar), &seq, 1767225600000ull + k, NULL,
+                                &err) ||
+            vf_entry_sign (recs->items[0].entry, liar, &err))
+            fail_msg ("%s", err.msg);
+        vf_text_encode (ids[k], VF_TEXT_ID, recs->items[0].entry->id);
+        json_array_append_new (entries, vf_jsonld_export_entry (recs->items[0].entry, true));
+        vf_records_destroy (&recs);
+    }
+    json_t *req = json_pack ("{s:s, s:o}", "request", "import", "entries", entries);
+    char *text = json_dumps (req, JSON_COMPACT);
+    json_decref (req);
+    json_t *r = s_request (p.a, text);
+    free (text);
+    json_t *res = s_result (r);
+    assert_int_equal (json_integer_value (json_object_get (res, "stored")), 2);
+    assert_true (json_is_true (
+        json_object_get (json_array_get (json_object_get (res, "entries"), 1), "fork")));
+    json_decref (r);
+    for (int k = 0; k < 2; k++)
+        for (int t = 0; t < 200 && !s_holds_entry (p.b, ids[k]); t++)
+            zclock_sleep (50);
+    assert_true (s_holds_entry (p.b, ids[0]));
+    assert_true (s_holds_entry (p.b, ids[1]));
+    char liar_key[VF_TEXT_MAX];
+    vf_text_encode (liar_key, VF_TEXT_KEY, vf_identity_public (liar));
+    r = s_request (p.b, "{\"request\": \"forks\"}");
+    json_t *fork = json_array_get (json_object_get (s_result (r), "forks"), 0);
+    assert_non_null (fork);
+    assert_string_equal (json_string_value (json_object_get (fork, "author")), liar_key);
+    assert_int_equal (json_integer_value (json_object_get (fork, "seq")), 1);
+    json_decref (r);
+    vf_identity_destroy (&liar);
+    s_pair_end (&p);
+}
+
 int
 main (void)
 {
@@ -539,6 +596,7 @@ main (void)
         cmocka_unit_test (test_a_node_that_was_away_catches_up),
         cmocka_unit_test (test_a_peer_that_restarts_at_once_gets_everything),
         cmocka_unit_test (test_peers_use_only_the_networks_both_list),
+        cmocka_unit_test (test_fork_proof_travels),
     };
     return cmocka_run_group_tests (tests, s_setup, s_teardown);
 }
