@@ -44,6 +44,7 @@ typedef struct {
     int64_t asked_at;      /* when that last made progress */
     int64_t next_recon;    /* when to reconcile with it next */
     uint64_t recon_rounds; /* RECON messages since the last start */
+    int64_t last_recon;    /* when the last RECON message went either way */
     /*  what outlives the process (DIR/peers.state): counters, round trip,
         last seen, recent errors, the ban's end, the faults toward a ban */
     vf_peer_kept_t k;
@@ -688,6 +689,7 @@ s_send_recon (s_engine_t *e, s_peer_t *p, const uint8_t net[VF_KEY_BYTES], const
 {
     vf_wire_msg_t m = { .type = VF_WIRE_RECON, .payload = payload, .payload_len = len };
     memcpy (m.network, net, VF_KEY_BYTES);
+    p->last_recon = zclock_mono ();
     s_send (e, p, &m);
 }
 
@@ -744,6 +746,7 @@ s_on_recon (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m)
         s_fault (e, p, "reconciliation of a network it does not share with us");
         return;
     }
+    p->last_recon = zclock_mono ();
     /*  per period: both sides' reconciliations of each set we share */
     uint64_t budget =
         2ull * VF_PEER_RECON_ROUNDS_MAX * (1 + (uint64_t) __builtin_popcountll (p->shared));
@@ -1085,6 +1088,11 @@ s_peer_json (s_engine_t *e, const s_peer_t *p)
     json_object_set_new (j, "it_lacked", json_integer ((json_int_t) p->k.recon_have));
     json_object_set_new (j, "to_fetch", json_integer ((json_int_t) (p->nbacklog + p->asked_out)));
     json_object_set_new (j, "over_credit", json_integer ((json_int_t) p->k.over_credit));
+    /*  an exchange is a few round trips with no gap much longer than one:
+        quiet for several round trips, it is over (vfctl sync --wait) */
+    json_object_set_new (j, "recon_idle_ms",
+                         p->last_recon ? json_integer (zclock_mono () - p->last_recon)
+                                       : json_null ());
     if (vf_peer_kept_last_error (&p->k))
         json_object_set_new (j, "last_error", json_string (vf_peer_kept_last_error (&p->k)));
     json_t *recent = json_array ();

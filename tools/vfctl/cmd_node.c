@@ -679,6 +679,25 @@ s_peers_sum (const json_t *r, const char *key, const char *field, size_t *connec
     return sum;
 }
 
+/*  Are the reconciliations with the peers we sync with over: no message
+    either way for a second and for three of that peer's round trips? */
+static bool
+s_recon_quiet (const json_t *r, const char *key)
+{
+    size_t k;
+    const json_t *p;
+    json_array_foreach (json_object_get (r, "peers"), k, p) {
+        if (key ? strcmp (s_s (p, "key"), key) != 0 : strcmp (s_s (p, "state"), "connected") != 0)
+            continue;
+        const json_t *idle = json_object_get (p, "recon_idle_ms");
+        int64_t rtt = json_integer_value (json_object_get (p, "rtt_ms"));
+        int64_t need = 3 * rtt > 1000 ? 3 * rtt : 1000;
+        if (json_is_integer (idle) && json_integer_value (idle) < need)
+            return false;
+    }
+    return true;
+}
+
 /*  Poll the peers until nothing is left to fetch for a second, showing
     progress on a terminal. */
 static int
@@ -695,6 +714,7 @@ s_sync_wait (const vfctl_cmd_t *cmd, const s_opts_t *o, const char *key)
         size_t connected = 0;
         left = s_peers_sum (r, key, "to_fetch", &connected);
         in = s_peers_sum (r, key, "entries_in", &connected);
+        bool quiet = s_recon_quiet (r, key);
         json_decref (r);
         if (first_in < 0)
             first_in = in;
@@ -709,9 +729,9 @@ s_sync_wait (const vfctl_cmd_t *cmd, const s_opts_t *o, const char *key)
                 fputc ('\n', stderr);
             return vfctl_fail (cmd->name, VFCTL_ERROR, "the peer disconnected");
         }
-        /*  settled: nothing left for a second, and the reconciliation had
-            time for its first round trips */
-        quiet_since = left ? 0 : quiet_since ? quiet_since : now;
+        /*  settled: nothing left to fetch for a second, and the
+            reconciliations quiet for several round trips */
+        quiet_since = left || !quiet ? 0 : quiet_since ? quiet_since : now;
         if (quiet_since && now - quiet_since >= 1000 && now - start >= 1000) {
             if (tty)
                 fputc ('\n', stderr);
