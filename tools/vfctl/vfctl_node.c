@@ -7,6 +7,7 @@
 
 #include "vf_api.h"
 #include "vf_store.h"
+#include "vf_config.h"
 #include "vfctl.h"
 
 /*  How long to wait for the daemon's answer; publishes of large documents
@@ -86,12 +87,22 @@ s_call_offline (const char *cmd, const char *dir, const json_t *req, json_t **re
         vf_store_destroy (&store);
         return vfctl_fail (cmd, VFCTL_ERROR, "%s", vf_err_msg (&err, rc));
     }
-    vf_api_t api = {
-        .store = store, .identity = id, .name = "", .dir = dir, .started = zclock_time ()
-    };
+    /*  the co-op's name, as the daemon would give it (a config that does
+        not load leaves it empty: reading the store does not need it) */
+    vf_config_t *cfg = vf_config_new ();
+    snprintf (path, sizeof path, "%s/" VF_CONFIG_FILE, dir);
+    vf_err_t ignored = { 0 };
+    const char *name =
+        cfg && vf_config_load (cfg, path, &ignored) == 0 ? vf_config_str (cfg, "node/name") : "";
+    vf_api_t api = { .store = store,
+                     .identity = id,
+                     .name = name ? name : "",
+                     .dir = dir,
+                     .started = zclock_time () };
     vf_job_t *job = NULL;
     vf_api_handle (&api, req, reply, &job);
     vf_job_destroy (&job); /* read requests make no jobs */
+    vf_config_destroy (&cfg);
     vf_identity_destroy (&id);
     vf_store_destroy (&store);
     return VFCTL_OK;
