@@ -12,16 +12,22 @@
       publish  entries per second published through the control API
                (JSON-LD in, validate, sign, durable store, reply), in
                requests of 1 record and of 1000, against the sign ceiling
+      trace    items visited per second by a trace (backwards) and a track
+               (forwards) over a web of 10 co-ops and --entries events,
+               against LMDB random reads over the same store (bench_trace.c)
       recon    round trips and bytes to reconcile two stores of --entries
                entries, against sending all ids (bench_recon.c)
     Each is measured `--runs` times (default 5); the median and the spread
-    (min..max) are printed. No figure is asserted: these machines are
-    shared and noisy.
+    (min..max) are printed, and written with the machine to
+    bench/results.json (--results PATH). No figure is asserted: these
+    machines are shared and noisy.
 */
 #include <czmq.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -49,16 +55,76 @@ s_cmp_double (const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-typedef struct {
-    double median, min, max;
-} s_figure_t;
-
-static s_figure_t
-s_summary (double *v, int n)
+vfbench_figure_t
+vfbench_summary (double *v, int n)
 {
     qsort (v, (size_t) n, sizeof *v, s_cmp_double);
-    s_figure_t f = { v[n / 2], v[0], v[n - 1] };
+    vfbench_figure_t f = { v[n / 2], v[0], v[n - 1] };
     return f;
+}
+
+/*  Every row printed, for bench/results.json. */
+static json_t *s_results;
+
+void
+vfbench_row (const char *name, vfbench_figure_t f, const char *unit, const char *ceiling,
+             double ceil_value)
+{
+    int prec = f.median < 100 ? 1 : 0; /* small counts keep a decimal */
+    printf ("%-40s %12.*f %-5s (%.*f..%.*f)", name, prec, f.median, unit, prec, f.min, prec, f.max);
+    json_t *row = json_pack ("{s:s, s:s, s:f, s:f, s:f}", "name", name, "unit", unit, "median",
+                             f.median, "min", f.min, "max", f.max);
+    if (ceiling) {
+        printf ("   %-20s %10.0f %s   ratio %.3f", ceiling, ceil_value, unit,
+                f.median / ceil_value);
+        json_object_set_new (row, "ceiling", json_string (ceiling));
+        json_object_set_new (row, "ceiling_median", json_real (ceil_value));
+        json_object_set_new (row, "ratio", json_real (f.median / ceil_value));
+    }
+    putchar ('\n');
+    json_array_append_new (s_results, row);
+}
+
+/*  The CPU model, as /proc/cpuinfo names it ("" if it does not). */
+static void
+s_cpu_model (char *out, size_t size)
+{
+    char line[512];
+    FILE *f = fopen ("/proc/cpuinfo", "r");
+    snprintf (out, size, "%s", "");
+    while (f && fgets (line, sizeof line, f)) {
+        char *colon = strchr (line, ':');
+        if (strncmp (line, "model name", 10) == 0 && colon) {
+            snprintf (out, size, "%s", colon + 2);
+            out[strcspn (out, "\n")] = '\0';
+            break;
+        }
+    }
+    if (f)
+        fclose (f);
+}
+
+/*  The rows, the machine and the arguments, as JSON in path. */
+static void
+s_write_results (const char *path, size_t n, int runs)
+{
+    char cpu[256], dir[512];
+    s_cpu_model (cpu, sizeof cpu);
+    snprintf (dir, sizeof dir, "%s", path);
+    char *slash = strrchr (dir, '/');
+    if (slash) {
+        *slash = '\0';
+        if (mkdir (dir, 0755) != 0 && errno != EEXIST)
+            fprintf (stderr, "vfbench: cannot make %s: %s\n", dir, strerror (errno));
+    }
+    json_t *all = json_pack ("{s:{s:i, s:s}, s:I, s:i, s:O}", "machine", "nproc",
+                             (int) sysconf (_SC_NPROCESSORS_ONLN), "cpu", cpu, "entries",
+                             (json_int_t) n, "runs", runs, "figures", s_results);
+    if (!all || json_dump_file (all, path, JSON_INDENT (2)) != 0)
+        fprintf (stderr, "vfbench: cannot write %s\n", path);
+    else
+        fprintf (stderr, "vfbench: wrote %s\n", path);
+    json_decref (all);
 }
 
 /*  n signed events (raise, on 1000 resources) by one author. */
@@ -258,13 +324,33 @@ s_publish_rate (const char *base, int run, size_t total, size_t batch)
     return rate;
 }
 
+/*  The figures measured against the Ed25519 ceilings. */
 static void
-s_row (const char *name, s_figure_t f, const char *ceiling, double ceil_value)
+s_core (const vf_identity_t *id, size_t n, int runs, const char *dir)
 {
-    printf ("%-36s %12.0f /s  (%.0f..%.0f)", name, f.median, f.min, f.max);
-    if (ceiling)
-        printf ("   %-22s %10.0f /s   ratio %.2f", ceiling, ceil_value, f.median / ceil_value);
-    putchar ('\n');
+    fprintf (stderr, "vfbench: signing %zu entries...\n", n);
+    vf_entry_t **all = s_make_entries (id, n);
+    double verify[50], sign[50], ingest[50], pub1[50], pub1000[50];
+    size_t npub = n < 20000 ? n : 20000;
+    for (int r = 0; r < runs; r++) {
+        verify[r] = s_verify_rate (all, n < 20000 ? n : 20000);
+        sign[r] = s_sign_rate (id, 20000);
+        ingest[r] = s_ingest_rate (all, n, dir, r);
+        pub1[r] = s_publish_rate (dir, 2 * r, npub / 4, 1);
+        pub1000[r] = s_publish_rate (dir, 2 * r + 1, npub, 1000);
+    }
+    vfbench_figure_t v = vfbench_summary (verify, runs), s = vfbench_summary (sign, runs);
+    vfbench_row ("ceiling: Ed25519 verify, 1 core", v, "/s", NULL, 0);
+    vfbench_row ("ceiling: Ed25519 sign, 1 core", s, "/s", NULL, 0);
+    vfbench_row ("ingest (open+check+store), 1 core", vfbench_summary (ingest, runs), "/s",
+                 "verify ceiling", v.median);
+    vfbench_row ("publish via control API, batch 1", vfbench_summary (pub1, runs), "/s",
+                 "sign ceiling", s.median);
+    vfbench_row ("publish via control API, batch 1000", vfbench_summary (pub1000, runs), "/s",
+                 "sign ceiling", s.median);
+    for (size_t k = 0; k < n; k++)
+        vf_entry_destroy (&all[k]);
+    free (all);
 }
 
 int
@@ -272,13 +358,19 @@ main (int argc, char **argv)
 {
     size_t n = 100000;
     int runs = 5;
+    const char *results = "bench/results.json", *only = NULL;
     for (int k = 1; k < argc; k++) {
         if (strcmp (argv[k], "--entries") == 0 && k + 1 < argc)
             n = strtoul (argv[++k], NULL, 10);
         else if (strcmp (argv[k], "--runs") == 0 && k + 1 < argc)
             runs = atoi (argv[++k]);
+        else if (strcmp (argv[k], "--results") == 0 && k + 1 < argc)
+            results = argv[++k];
+        else if (strcmp (argv[k], "--only") == 0 && k + 1 < argc)
+            only = argv[++k];
         else {
-            fprintf (stderr, "usage: vfbench [--entries N] [--runs R]\n");
+            fprintf (stderr, "usage: vfbench [--entries N] [--runs R] [--results PATH] "
+                             "[--only core|trace|recon]\n");
             return 2;
         }
     }
@@ -289,31 +381,21 @@ main (int argc, char **argv)
         return 1;
     uint8_t seed[VF_SEED_BYTES] = { 9 };
     vf_identity_t *id = vf_identity_new_from_seed (seed);
-    fprintf (stderr, "vfbench: signing %zu entries...\n", n);
-    vf_entry_t **all = s_make_entries (id, n);
-    double verify[50], sign[50], ingest[50], pub1[50], pub1000[50];
-    size_t npub = n < 20000 ? n : 20000;
     zsys_init ();
-    for (int r = 0; r < runs; r++) {
-        verify[r] = s_verify_rate (all, n < 20000 ? n : 20000);
-        sign[r] = s_sign_rate (id, 20000);
-        ingest[r] = s_ingest_rate (all, n, dir, r);
-        pub1[r] = s_publish_rate (dir, 2 * r, npub / 4, 1);
-        pub1000[r] = s_publish_rate (dir, 2 * r + 1, npub, 1000);
-    }
-    s_figure_t v = s_summary (verify, runs), s = s_summary (sign, runs),
-               i = s_summary (ingest, runs), p1 = s_summary (pub1, runs),
-               p1000 = s_summary (pub1000, runs);
+    s_results = json_array ();
     printf ("vfbench: %zu entries, %d runs, median (min..max)\n", n, runs);
-    s_row ("ceiling: Ed25519 verify, 1 core", v, NULL, 0);
-    s_row ("ceiling: Ed25519 sign, 1 core", s, NULL, 0);
-    s_row ("ingest (open+check+store), 1 core", i, "verify ceiling", v.median);
-    s_row ("publish via control API, batch 1", p1, "sign ceiling", s.median);
-    s_row ("publish via control API, batch 1000", p1000, "sign ceiling", s.median);
-    vfbench_recon (id, n, dir);
-    for (size_t k = 0; k < n; k++)
-        vf_entry_destroy (&all[k]);
-    free (all);
+    fflush (stdout);
+    if (!only || strcmp (only, "core") == 0)
+        s_core (id, n, runs, dir);
+    fflush (stdout);
+    if (!only || strcmp (only, "trace") == 0)
+        vfbench_trace (n, runs, dir);
+    fflush (stdout);
+    if (!only || strcmp (only, "recon") == 0)
+        vfbench_recon (id, n, dir);
+    fflush (stdout);
+    s_write_results (results, n, runs);
+    json_decref (s_results);
     vf_identity_destroy (&id);
     char cmd[64];
     snprintf (cmd, sizeof cmd, "rm -rf '%s'", dir);
