@@ -241,9 +241,21 @@ s_events_free (s_events_t *l)
     l->n = l->cap = 0;
 }
 
+/*  Has the walk taken the event entry with this id already? */
+static bool
+s_seen_id (s_walk_t *w, const uint8_t id[VF_HASH_BYTES])
+{
+    char key[VF_TEXT_MAX + 1];
+    key[0] = 'e';
+    vf_text_encode (key + 1, VF_TEXT_ID, id);
+    return json_object_get (w->seen, key) != NULL;
+}
+
+/*  (unseen: leave out events the walk has taken already, without reading
+    them: they could only be skipped) */
 static int
 s_events (s_walk_t *w, const char *iri, vf_role_t role, const uint8_t *lo, const uint8_t *hi,
-          s_events_t *out)
+          bool unseen, s_events_t *out)
 {
     uint8_t key[VF_REF_KEY_BYTES];
     vf_ref_key (iri, role, key);
@@ -256,7 +268,8 @@ s_events (s_walk_t *w, const char *iri, vf_role_t role, const uint8_t *lo, const
     while (got == 0 && rc == 0) {
         if (hi && memcmp (v.mv_data, hi, VF_ORDER_KEY_BYTES) >= 0)
             break; /* dups are in order: nothing further is before hi */
-        if (!lo || memcmp (v.mv_data, lo, VF_ORDER_KEY_BYTES) > 0) {
+        if ((!lo || memcmp (v.mv_data, lo, VF_ORDER_KEY_BYTES) > 0) &&
+            !(unseen && s_seen_id (w, (const uint8_t *) v.mv_data + 8))) {
             vf_entry_t *e = NULL;
             bool counts = false;
             rc = vf_store_load_id (w->self, w->txn, (const uint8_t *) v.mv_data + 8, &e, w->err);
@@ -473,7 +486,7 @@ s_lot_transfers (s_walk_t *w, const char *other, const char *via, void *arg)
 {
     s_lot_arg_t *a = arg;
     s_events_t l = { 0 };
-    int rc = s_events (w, other, VF_ROLE_RESOURCE, a->lo, a->hi, &l);
+    int rc = s_events (w, other, VF_ROLE_RESOURCE, a->lo, a->hi, true, &l);
     for (size_t k = 0; k < l.n && rc == 0; k++) {
         bool ok, pending;
         if (!s_transferish (l.e[k]) || s_str (l.e[k], "toResourceInventoriedAs"))
@@ -539,12 +552,12 @@ s_resource_steps (s_walk_t *w, const char *iri, const uint8_t *lo, const uint8_t
 {
     bool fwd = w->o->forward;
     s_events_t l = { 0 };
-    int rc = s_events (w, iri, VF_ROLE_RESOURCE, lo, hi, &l);
+    int rc = s_events (w, iri, VF_ROLE_RESOURCE, lo, hi, true, &l);
     if (rc == 0)
         rc = s_add_crossing (w, out, iri, &l, via);
     s_events_free (&l);
     if (rc == 0 && !fwd)
-        rc = s_events (w, iri, VF_ROLE_TO_RESOURCE, lo, hi, &l);
+        rc = s_events (w, iri, VF_ROLE_TO_RESOURCE, lo, hi, true, &l);
     if (rc == 0 && !fwd)
         rc = s_add_crossing (w, out, iri, &l, via);
     s_events_free (&l);
@@ -642,7 +655,8 @@ s_steps (s_walk_t *w, size_t i, s_cands_t *out)
         if (rc == 0)
             rc = s_set_bound (w, it->iri, bound);
     } else if (it->kind == S_PROCESS) {
-        rc = s_events (w, it->iri, fwd ? VF_ROLE_OUTPUT_OF : VF_ROLE_INPUT_OF, NULL, NULL, &l);
+        rc =
+            s_events (w, it->iri, fwd ? VF_ROLE_OUTPUT_OF : VF_ROLE_INPUT_OF, NULL, NULL, true, &l);
         for (size_t k = 0; k < l.n && rc == 0; k++)
             rc = s_cands_add (w, out, S_EVENT, vf_entry_iri (l.e[k]), &l.e[k], NULL, false);
     } else {
@@ -752,14 +766,15 @@ s_renamed (s_walk_t *w, s_frame_t *f, const s_cand_t *c, int k, bool *yes)
     /*  the process's events on c's side (the frame's candidates may have
         been taken as items already) and on the way-in side */
     s_events_t mine = { 0 };
-    int rc =
-        s_events (w, proc->iri, c_side ? VF_ROLE_OUTPUT_OF : VF_ROLE_INPUT_OF, NULL, NULL, &mine);
+    int rc = s_events (w, proc->iri, c_side ? VF_ROLE_OUTPUT_OF : VF_ROLE_INPUT_OF, NULL, NULL,
+                       false, &mine);
     bool way_paired = rc == 0 && s_side_names (mine.e, mine.n, k, c_side, way_res);
     s_events_free (&mine);
     if (rc || way_paired)
         return rc;
     s_events_t l = { 0 };
-    rc = s_events (w, proc->iri, way_side ? VF_ROLE_OUTPUT_OF : VF_ROLE_INPUT_OF, NULL, NULL, &l);
+    rc = s_events (w, proc->iri, way_side ? VF_ROLE_OUTPUT_OF : VF_ROLE_INPUT_OF, NULL, NULL, false,
+                   &l);
     if (rc == 0)
         *yes = !s_side_names (l.e, l.n, k, way_side, c_res);
     s_events_free (&l);
@@ -1002,7 +1017,7 @@ s_start (s_walk_t *w, const char *iri, s_cand_t *c)
         return c->iri ? 0 : vf_err_set (w->err, VF_ENOMEM, "out of memory");
     }
     s_events_t l = { 0 };
-    int rc = s_events (w, iri, VF_ROLE_DEFINES, NULL, NULL, &l);
+    int rc = s_events (w, iri, VF_ROLE_DEFINES, NULL, NULL, false, &l);
     if (rc == 0 && l.n > 0) {
         c->kind = S_EVENT, c->ev = l.e[0], l.e[0] = NULL;
         s_events_free (&l);
