@@ -4,19 +4,24 @@
     algorithm, with an explicit stack (a trace can be long):
     - expanding an item lists its "previous" (trace) or "next" (track)
       items from the refs index, in event order (newest first for a trace);
-    - the breadcrumb of an event (the event before it, for a track the one
-      after it, among the events naming the same resource) is walked first
-      and is how a walk continues past a resource it has already visited;
+    - from an event to its resource only the resource's events before the
+      event (a trace) or after it (a track) are followed: nothing that
+      happened later went into it; a resource reached again from a later
+      event (earlier, tracking) adds the events in between (a stock);
+    - the breadcrumb of an event (for a trace the last event before it
+      that added to its resource, for a track the first after it) is
+      walked first, and is how a walk goes on from a resource it has
+      visited already; it is the event's neighbour in the ordered refs
+      index, so every node computes the same one;
     - pickup/dropoff, accept/modify and combine/separate are paired through
       the pending sets of the algorithm, and a dropoff (modify) whose
       resource no pickup (accept) of the same process names pairs with the
       pickups (accepts) whose resource no dropoff (modify) of that process
       names: the goods changed their name in the process (the apples shape);
-    - from an event to its resource only the resource's events before the
-      event (a trace) or after it (a track) are followed: nothing that
-      happened later went into it;
     - an event naming another owner's resource crosses to that resource
-      only once the owner confirmed it, unless pending events are asked for.
+      only once the owner confirmed it, unless pending events are asked for;
+    - a transfer that names no receiving resource links to the resources
+      with the same trackingIdentifier or ofBatchLot.
 */
 #include "vf_trace.h"
 
