@@ -10,6 +10,7 @@
 #include "vf_jsonld.h"
 #include "vf_net.h"
 #include "vf_limits.h"
+#include "vf_mp.h" /* vf_utf8_valid */
 #include "vf_text.h"
 #include "vf_trace.h"
 
@@ -21,6 +22,27 @@ typedef struct {
     json_t *error;  /* set by s_fail */
 } s_call_t;
 
+/*  Make s valid UTF-8 in place, each byte that starts no valid character
+    becoming '?'. A message that quotes a request's text can be cut in the
+    middle of a character (by %.64s, or at VF_ERR_MSG_MAX), and jansson
+    refuses such a string: the request would get no reply at all. */
+static void
+s_utf8_repair (char *s)
+{
+    for (size_t k = 0; s[k];) {
+        uint8_t b = (uint8_t) s[k];
+        size_t n = b < 0x80             ? 1
+                   : (b & 0xE0) == 0xC0 ? 2
+                   : (b & 0xF0) == 0xE0 ? 3
+                   : (b & 0xF8) == 0xF0 ? 4
+                                        : 0;
+        if (n && strnlen (s + k, n) == n && vf_utf8_valid (s + k, n))
+            k += n;
+        else
+            s[k++] = '?';
+    }
+}
+
 json_t *
 vf_api_error (const json_t *id, const char *code, const char *fmt, ...)
 {
@@ -29,6 +51,7 @@ vf_api_error (const json_t *id, const char *code, const char *fmt, ...)
     va_start (ap, fmt);
     vsnprintf (msg, sizeof msg, fmt, ap);
     va_end (ap);
+    s_utf8_repair (msg);
     json_t *reply =
         json_pack ("{s:b, s:{s:s, s:s}}", "ok", 0, "error", "code", code, "message", msg);
     if (reply && id)
@@ -768,7 +791,10 @@ vf_api_finish (vf_api_t *api, const json_t *req, vf_job_t *job)
         if (r->fork) /* stored, and with another entry of the same author and seq */
             json_object_set_new (one, "fork", json_true ());
         if (r->outcome == VF_OUTCOME_REJECTED || r->outcome == 0) {
-            json_object_set_new (one, "reason", json_string (r->reason[0] ? r->reason : "refused"));
+            char reason[sizeof r->reason];
+            snprintf (reason, sizeof reason, "%s", r->reason[0] ? r->reason : "refused");
+            s_utf8_repair (reason);
+            json_object_set_new (one, "reason", json_string (reason));
             refused++;
         } else if (r->outcome == VF_OUTCOME_DUPLICATE)
             dup++;

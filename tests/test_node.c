@@ -70,6 +70,8 @@ test_publish_query_restart (void **state)
     free (req);
 }
 
+#define S_63 "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijk"
+
 static void
 test_bad_input_is_answered_and_counted (void **state)
 {
@@ -85,6 +87,10 @@ test_bad_input_is_answered_and_counted (void **state)
         { "[1, 2]", "bad_request" },
         { "{\"request\": 5}", "bad_request" },
         { "{\"request\": \"frobnicate\"}", "unknown_request" },
+        /* quoted in the message cut to 64 bytes, in the middle of the é */
+        { "{\"request\": \"" S_63 "\u00e9\"}", "unknown_request" },
+        { "{\"request\": \"trace\", \"iri\": \"urn:x\", \"direction\": \"" S_63 "\u00e9\"}",
+          "bad_request" },
         { "{\"request\": \"get\", \"entry\": 7}", "bad_request" },
         { "{\"request\": \"get\", \"entry\": \"vfe_nope\"}", "bad_request" },
         { "{\"request\": \"query\", \"limit\": -3}", "bad_request" },
