@@ -26,6 +26,7 @@ typedef struct {
     size_t nnamed;
     zsock_t *dealer; /* our connection to it, if it has an endpoint */
     zframe_t *route; /* its connection to our ROUTER, if any */
+    bool new_route;  /* the message in hand came on another connection than the last */
     bool out_ok;     /* our HELLO on the dealer was welcomed */
     bool in_ok;      /* it greeted us on the router */
     int64_t last_rx, last_tx, last_hello, since;
@@ -451,6 +452,13 @@ s_on_hello (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m, bool via_router)
     if (m->type == VF_WIRE_HELLO && via_router) {
         p->in_ok = true;
         s_send_hello (e, p, VF_WIRE_WELCOME);
+        if (was && p->new_route) {
+            /*  it dialled again while our session went on: its own is new
+                (it timed us out) and forgot the credit we granted. Tell it
+                what we still grant, no more: reconnecting raises nothing */
+            vf_wire_msg_t left = { .type = VF_WIRE_CREDIT, .number = p->credit_in };
+            s_send_via (e, p, &left, S_ROUTER);
+        }
     } else if (m->type == VF_WIRE_WELCOME && !via_router && !was_out)
         p->out_ok = true;
     else
@@ -853,11 +861,13 @@ s_from_router (s_engine_t *e)
     const char *user = body ? zframe_meta (body, "User-Id") : NULL;
     s_peer_t *p = s_peer_by_text (e, user);
     if (p && body && zmsg_size (msg) == 0 && p->banned_until <= zclock_mono ()) {
-        if (!p->route || !zframe_eq (p->route, route)) {
+        p->new_route = !p->route || !zframe_eq (p->route, route);
+        if (p->new_route) {
             zframe_destroy (&p->route);
             p->route = zframe_dup (route);
         }
         s_handle (e, p, zframe_data (body), zframe_size (body), true);
+        p->new_route = false;
     }
     zframe_destroy (&route);
     zframe_destroy (&body);
