@@ -30,6 +30,7 @@ typedef struct {
     bool out_ok;     /* our HELLO on the dealer was welcomed */
     bool in_ok;      /* it greeted us on the router */
     int64_t last_rx, last_tx, last_hello, since;
+    int64_t greeted;      /* its last HELLO, or WELCOME to ours: what we asked before is void */
     int64_t banned_until; /* on our monotonic clock (k.banned_until: the wall clock's) */
     uint64_t ping_nonce;
     int64_t ping_at;
@@ -463,6 +464,7 @@ s_on_hello (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m, bool via_router)
         p->out_ok = true;
     else
         return;
+    p->greeted = zclock_mono ();
     if (!was) {
         /*  a new session: full credit, sent after the greeting on the
             connection the greeting went on */
@@ -483,6 +485,17 @@ s_hex_id (char out[2 * VF_HASH_BYTES + 1], const uint8_t id[VF_HASH_BYTES])
 {
     for (size_t i = 0; i < VF_HASH_BYTES; i++)
         snprintf (out + 2 * i, 3, "%02x", id[i]);
+}
+
+/*  Was the id (hex) asked of a peer lately, since p last greeted us? An
+    ask from before went perhaps to p's previous connection (it restarted,
+    or dialled anew), which will never answer it: p's new session must be
+    able to ask again at once. */
+static bool
+s_asked_lately (const s_engine_t *e, const s_peer_t *p, const char *hex)
+{
+    int64_t until = (int64_t) (intptr_t) zhashx_lookup (e->asked, hex);
+    return until && until - e->a->timeout_ms >= p->greeted;
 }
 
 /*  Ask p for what is in its backlog, keeping at most VF_PEER_QUEUE_MAX
@@ -506,7 +519,7 @@ s_top_up (s_engine_t *e, s_peer_t *p)
             char hex[2 * VF_HASH_BYTES + 1];
             bool held = false;
             s_hex_id (hex, p->backlog[k]);
-            if (zhashx_lookup (e->asked, hex) ||
+            if (s_asked_lately (e, p, hex) ||
                 (vf_store_has (e->a->store, p->backlog[k], &held, NULL) == 0 && held))
                 continue;
             zhashx_update (e->asked, hex, (void *) (intptr_t) (now + e->a->timeout_ms));
@@ -535,7 +548,7 @@ s_ask (s_engine_t *e, s_peer_t *p, const uint8_t (*ids)[VF_HASH_BYTES], size_t n
         char hex[2 * VF_HASH_BYTES + 1];
         s_hex_id (hex, ids[k]);
         if (vf_store_has (e->a->store, ids[k], &held, NULL) != 0 || held ||
-            zhashx_lookup (e->asked, hex))
+            s_asked_lately (e, p, hex))
             continue;
         memcpy (p->backlog[p->nbacklog++], ids[k], VF_HASH_BYTES);
     }
