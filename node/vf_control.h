@@ -39,9 +39,14 @@
     too_large; a larger one closes the connection unanswered. */
 #define VF_CONTROL_MSG_SLACK (64 * 1024)
 
-/*  Replies queued to one client that does not read them before further
-    replies to it are dropped (and counted). */
-#define VF_CONTROL_SNDHWM 1000
+/*  Replies queued at the node to one client that does not read them
+    before further replies to it are dropped (and counted). What the
+    client's own socket has taken in (ZeroMQ's default 1000 replies) is
+    held in its process, not ours; these are what the node holds for it,
+    so few: a reply may be megabytes (an export or a query of 1000
+    entries), and a client that stops reading must not make the node hold
+    a thousand of them. */
+#define VF_CONTROL_SNDHWM 16
 
 typedef struct {
     vf_store_t *store;

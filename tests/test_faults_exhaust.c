@@ -1,0 +1,279 @@
+/*  test_faults_exhaust.c - a real vfnode short of a resource.
+
+    - A control client that sends thousands of requests and never reads:
+      its replies are dropped and counted (requests.replies_dropped), other
+      clients are answered, memory stays bounded.
+
+    Each scenario prints one line that tools/check-faults.sh and others
+    parse:
+        FAULTS<TAB>name<TAB>rounds<TAB>acked<TAB>lost<TAB>bad_inputs<TAB>crashes
+    VF_FAULTS_LONG=1 runs more rounds and bigger floods; VF_TEST_ONLY=NAME
+    runs one test. Ports 17451-17460. Every node is killed at teardown,
+    even after a failure (tests/node_support.h).
+*/
+#define TEST_NAME "faults_exhaust"
+#include "node_support.h"
+
+#include "fake_peer.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+/* ------------------------------------------------------------ the tally */
+
+typedef struct {
+    const char *name;
+    int rounds;
+    long long acked, lost, bad_inputs, crashes;
+} s_tally_t;
+
+static void
+s_tally_print (const s_tally_t *t)
+{
+    printf ("FAULTS\t%s\t%d\t%lld\t%lld\t%lld\t%lld\n", t->name, t->rounds, t->acked, t->lost,
+            t->bad_inputs, t->crashes);
+    fflush (stdout);
+}
+
+static bool
+s_long_form (void)
+{
+    const char *v = getenv ("VF_FAULTS_LONG");
+    return v && *v && strcmp (v, "0") != 0;
+}
+
+/*  What the running test owns, released at its teardown even after a
+    failure: acknowledged entries ({"id", "dir"}), the fake, sockets, a
+    mount point. */
+static json_t *s_acked;
+static s_fake_t s_fake;
+static zlistx_t *s_socks;
+static int s_fds[4096];
+static int s_nfds;
+static char s_mounted[400];
+
+static void
+s_sock_free (void **item)
+{
+    zsock_destroy ((zsock_t **) item);
+}
+
+static int
+s_exhaust_setup (void **state)
+{
+    s_acked = json_array ();
+    s_socks = zlistx_new ();
+    zlistx_set_destructor (s_socks, s_sock_free);
+    return 0;
+}
+
+static int
+s_exhaust_teardown (void **state)
+{
+    s_kill_started (state);
+    json_decref (s_acked);
+    s_acked = NULL;
+    zlistx_destroy (&s_socks);
+    while (s_nfds > 0)
+        close (s_fds[--s_nfds]);
+    s_fake_destroy (&s_fake);
+    if (s_mounted[0] && umount2 (s_mounted, MNT_DETACH) != 0)
+        fprintf (stderr, "cannot unmount %s: %s\n", s_mounted, strerror (errno));
+    s_mounted[0] = '\0';
+    return 0;
+}
+
+/*  Did the node die without being asked? (reaped and forgotten) */
+static bool
+s_died (pid_t pid)
+{
+    int status = 0;
+    if (waitpid (pid, &status, WNOHANG) != pid)
+        return false;
+    s_forget (pid);
+    return true;
+}
+
+static long
+s_rss_kib (pid_t pid)
+{
+    char path[64], line[256];
+    snprintf (path, sizeof path, "/proc/%d/status", (int) pid);
+    FILE *f = fopen (path, "r");
+    assert_non_null (f);
+    long kib = -1;
+    while (kib < 0 && fgets (line, sizeof line, f))
+        if (strncmp (line, "VmRSS:", 6) == 0)
+            kib = strtol (line + 6, NULL, 10);
+    fclose (f);
+    assert_true (kib > 0);
+    return kib;
+}
+
+/*  A bound, not a speed. */
+#define S_RSS_GROWTH_MAX_KIB (64 * 1024)
+
+static void
+s_expect_rss_bounded (pid_t pid, long before_kib, const char *after_what)
+{
+    long now = s_rss_kib (pid);
+    printf ("# vfnode resident after %s: %ld KiB (%+ld)\n", after_what, now, now - before_kib);
+    if (now - before_kib > S_RSS_GROWTH_MAX_KIB)
+        fail_msg ("vfnode grew from %ld to %ld KiB after %s", before_kib, now, after_what);
+}
+
+/*  The node answers status within ms; false if not. */
+static bool
+s_answers_within (const char *dir, int ms)
+{
+    const char *status = "{\"request\": \"status\"}";
+    json_t *r = s_request_within (dir, status, strlen (status), ms);
+    bool ok = r && json_is_true (json_object_get (r, "ok"));
+    json_decref (r);
+    return ok;
+}
+
+/*  A field of status's "requests" or "store" object. */
+static int64_t
+s_status_number (const char *dir, const char *object, const char *field)
+{
+    json_t *r = s_request (dir, "{\"request\": \"status\"}");
+    int64_t n =
+        json_integer_value (json_object_get (json_object_get (s_result (r), object), field));
+    json_decref (r);
+    return n;
+}
+
+/*  Remember an acknowledged entry that dir must hold from now on. */
+static void
+s_ack (s_tally_t *t, const char *dir, const char *id)
+{
+    json_array_append_new (s_acked, json_pack ("{s:s, s:s}", "id", id, "dir", dir));
+    t->acked++;
+}
+
+/*  How many acknowledged entries of dir (or of every node, dir NULL) are
+    missing. */
+static long long
+s_missing (const char *dir)
+{
+    long long n = 0;
+    size_t k;
+    const json_t *e;
+    json_array_foreach (s_acked, k, e) {
+        const char *where = json_string_value (json_object_get (e, "dir"));
+        if (!dir || strcmp (where, dir) == 0)
+            n += !s_holds_entry (where, json_string_value (json_object_get (e, "id")));
+    }
+    return n;
+}
+
+/*  Publish n Processes urn:TAG:K (each with a name of about 300 bytes) in
+    one request; the reply (the caller decrefs it), and the ids stored
+    acknowledged for dir. */
+static json_t *
+s_publish_batch (s_tally_t *t, const char *dir, const char *tag, int n)
+{
+    json_t *graph = json_array ();
+    char name[320];
+    memset (name, 'w', sizeof name - 1);
+    name[sizeof name - 1] = '\0';
+    for (int k = 0; k < n; k++) {
+        char iri[128];
+        snprintf (iri, sizeof iri, "urn:%s:%lld:%d", tag, t->acked, k);
+        json_array_append_new (
+            graph, json_pack ("{s:s, s:s, s:s}", "@type", "Process", "@id", iri, "name", name));
+    }
+    json_t *req = json_pack ("{s:s, s:o}", "request", "publish", "document", graph);
+    char *text = json_dumps (req, JSON_COMPACT);
+    json_decref (req);
+    json_t *r = s_request (dir, text);
+    free (text);
+    if (!r)
+        fail_msg ("%s did not answer a publish", dir);
+    size_t k;
+    const json_t *e;
+    json_array_foreach (json_object_get (json_object_get (r, "result"), "entries"), k, e)
+        if (strcmp (json_string_value (json_object_get (e, "outcome")), "stored") == 0)
+            s_ack (t, dir, json_string_value (json_object_get (e, "entry")));
+    return r;
+}
+
+/*  Extra ASan settings for the nodes: a small quarantine and freed memory
+    given back, so that their resident size shows what they hold rather
+    than what ASan keeps of what they freed. Earlier settings of the
+    caller's win. */
+static void
+s_asan_for_children (void)
+{
+    const char *old = getenv ("ASAN_OPTIONS");
+    char opts[1024];
+    snprintf (opts, sizeof opts, "quarantine_size_mb=4:allocator_release_to_os_interval_ms=50%s%s",
+              old && *old ? ":" : "", old ? old : "");
+    setenv ("ASAN_OPTIONS", opts, 1);
+}
+
+/* -------------------------------------------------- a control client that never reads */
+
+/*  A client that sends export requests (replies of ~100 KiB each) and
+    never reads: once its socket's queue (here 1 message) and the node's
+    16 for it are full, its replies are dropped and counted (requests.replies_dropped); another
+    client is answered all along, and the node's memory stays bounded. */
+static void
+test_a_control_client_that_never_reads (void **state)
+{
+    char a[300];
+    snprintf (a, sizeof a, "%s/deaf", s_dir);
+    s_init (a);
+    pid_t pa = s_start (a);
+    s_tally_t tally = { .name = "control_never_reads", .rounds = 1 };
+    for (int k = 0; k < 3; k++)
+        json_decref (s_publish_batch (&tally, a, "deaf", 100));
+    long rss = s_rss_kib (pa);
+    zsock_t *deaf = zsock_new (ZMQ_DEALER);
+    zlistx_add_end (s_socks, deaf);
+    zsock_set_linger (deaf, 0);
+    zsock_set_sndtimeo (deaf, 200);
+    zsock_set_rcvhwm (deaf, 1); /* its own queue holds little: ours fills at once */
+    assert_int_equal (zsock_connect (deaf, "ipc://%s/control.sock", a), 0);
+    int requests = s_long_form () ? 5000 : 400;
+    for (int k = 0; k < requests; k++) {
+        tally.bad_inputs += zstr_send (deaf, "{\"request\": \"export\", \"limit\": 250}") == 0;
+        if (k % 250 == 0 && !s_answers_within (a, 5000))
+            fail_msg ("the node did not answer another client within 5 s");
+    }
+    /*  until every request is answered or dropped: no more dropped for 2 s */
+    int64_t dropped = 0, now = 0;
+    for (int64_t quiet = zclock_mono () + 2000, until = zclock_mono () + 60000;
+         zclock_mono () < quiet && zclock_mono () < until; zclock_sleep (100))
+        if ((now = s_status_number (a, "requests", "replies_dropped")) != dropped || !now)
+            dropped = now, quiet = zclock_mono () + 2000;
+    printf ("# %lld requests sent, %lld replies dropped\n", tally.bad_inputs, (long long) dropped);
+    s_expect_rss_bounded (pa, rss, "export requests whose replies are never read");
+    if (dropped < tally.bad_inputs - 100) /* ours (16), the kernel's buffers, its one */
+        fail_msg ("only %lld of %lld replies were dropped", (long long) dropped, tally.bad_inputs);
+    assert_true (s_answers_within (a, 1000));
+    tally.lost = s_missing (NULL);
+    tally.crashes += s_died (pa) || s_stop (pa) != 0;
+    s_tally_print (&tally);
+    assert_int_equal (tally.lost, 0);
+    assert_int_equal (tally.crashes, 0);
+}
+
+int
+main (void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown (test_a_control_client_that_never_reads, s_exhaust_setup,
+                                         s_exhaust_teardown),
+    };
+    s_asan_for_children ();
+    if (getenv ("VF_TEST_ONLY")) /* one test by name (a cmocka pattern) */
+        cmocka_set_test_filter (getenv ("VF_TEST_ONLY"));
+    return cmocka_run_group_tests (tests, s_setup, s_teardown);
+}
