@@ -94,6 +94,10 @@
 #define VF_STORE_MAP_DEFAULT (4ull * 1024 * 1024 * 1024)
 #define VF_STORE_MAP_MIN (1ull * 1024 * 1024)
 #define VF_STORE_WARN_PERCENT 80
+/*  A write of the store that fails with EIO while its disk has less than
+    this free is reported as a full disk: LMDB turns a write cut short by
+    a full disk into EIO, and a commit writes at most a few MiB. */
+#define VF_STORE_DISK_LOW (16ll * 1024 * 1024)
 /*  Most entries one ingest call takes (one write transaction). */
 #define VF_INGEST_BATCH_MAX 4096
 

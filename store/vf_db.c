@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include "vf_limits.h"
 
@@ -72,10 +73,29 @@ vf_db_table_name (vf_table_t t)
     return t < VF_T_COUNT ? s_tables[t].name : "?";
 }
 
-/*  Map an LMDB return code to ours, with a message naming the operation. */
+/*  Bytes free on the disk that holds the store (-1 if unknown). */
+static long long
+s_disk_free (const vf_db_t *db)
+{
+    struct statvfs fs;
+    if (statvfs (db->dir, &fs) != 0)
+        return -1;
+    return (long long) fs.f_bavail * (long long) fs.f_frsize;
+}
+
+/*  Map an LMDB return code to ours, with a message naming the operation.
+    A full disk is said so: LMDB reports a write cut short as EIO ("short
+    write, filesystem full?"), which an operator would take for a failing
+    disk. */
 static int
 s_rc (const vf_db_t *db, int rc, const char *what, vf_table_t t, vf_err_t *err)
 {
+    long long left = rc == ENOSPC || rc == EIO ? s_disk_free (db) : -1;
+    if (rc == ENOSPC || (rc == EIO && left >= 0 && left < VF_STORE_DISK_LOW))
+        return vf_err_set (err, VF_ESTORE,
+                           "%s: the disk holding %s is full (%lld KiB free): make room on it; "
+                           "nothing of this batch was stored",
+                           what, db->dir, left < 0 ? 0 : left / 1024);
     switch (rc) {
     case MDB_SUCCESS:
         return 0;
