@@ -318,7 +318,14 @@ s_send_error (s_engine_t *e, s_peer_t *p, const char *code, const char *text)
 {
     vf_wire_msg_t m = { .type = VF_WIRE_ERROR };
     snprintf (m.code, sizeof m.code, "%s", code);
-    snprintf (m.text, sizeof m.text, "%s", text);
+    /*  cut before a character, never inside one (a store's message may
+        name a path) */
+    size_t len = strlen (text);
+    if (len > sizeof m.text - 1)
+        for (len = sizeof m.text - 1; len > 0 && ((uint8_t) text[len] & 0xC0) == 0x80;)
+            len--;
+    memcpy (m.text, text, len);
+    m.text[len] = '\0';
     s_send (e, p, &m);
 }
 
@@ -952,6 +959,10 @@ s_job_done (s_engine_t *e)
         char text[VF_ERR_MSG_MAX];
         snprintf (text, sizeof text, "not stored here: %.280s", job->error);
         s_note_error (e, p, text);
+        /*  and tell it, so that its operator sees why its entries do not
+            get here (it keeps them; a reconciliation brings them once we
+            have room) */
+        s_send_error (e, p, job->status == VF_EFULL ? "store_full" : "store_failed", job->error);
     }
     if (p && job->n)
         e->changed = true;

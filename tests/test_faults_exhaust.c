@@ -1,5 +1,13 @@
-/*  test_faults_exhaust.c - a real vfnode short of a resource.
+/*  test_faults_exhaust.c - a real vfnode short of a resource: its store's
+    map full, its disk full, a control client that never reads its
+    replies.
 
+    - A store whose map (store/map_size) is tiny fills up: every publish
+      after that is answered store_full with what to do, nothing
+      acknowledged is lost, `vfctl db check` finds the store clean, a peer
+      pushing entries is told (ERROR store_full), is not blamed and keeps
+      its entries; once map_size is raised and the node restarted, publish
+      works again and the peer's entries arrive by reconciliation.
     - A disk that fills up (a small tmpfs under the store; only as root,
       skipped otherwise): a clear error, reads still served, and writes
       again once there is room.
@@ -229,6 +237,147 @@ s_asan_for_children (void)
     setenv ("ASAN_OPTIONS", opts, 1);
 }
 
+/* ----------------------------------------------------- a full store */
+
+/*  Publish on dir until the store refuses: batches of 20 until one is
+    refused, then single records until one is refused too. Every refusal
+    must be store_full with a message that says what to do. The number of
+    refused requests. */
+static int
+s_fill (s_tally_t *t, const char *dir, const char *tag)
+{
+    int refused = 0;
+    for (int size = 20; size >= 1; size = size == 20 ? 1 : 0) {
+        for (int k = 0; k < 2000; k++) {
+            json_t *r = s_publish_batch (t, dir, tag, size);
+            bool ok = json_is_true (json_object_get (r, "ok"));
+            if (!ok) {
+                const char *code = s_code (r);
+                const char *msg =
+                    json_string_value (json_object_get (json_object_get (r, "error"), "message"));
+                if (!code || strcmp (code, "store_full") != 0 || !msg ||
+                    !strstr (msg, "store is full") || !strstr (msg, "raise map_size"))
+                    fail_msg ("a publish on a full store: %s: %s", code ? code : "?",
+                              msg ? msg : "?");
+                refused++;
+            }
+            json_decref (r);
+            if (!ok)
+                break;
+        }
+    }
+    return refused;
+}
+
+/*  The peer's recent errors (as the node sees it) include one that starts
+    with `what`. */
+static bool
+s_peer_said (const char *dir, const char *key, const char *what)
+{
+    json_t *p = s_peer_info (dir, key);
+    size_t k;
+    const json_t *e;
+    bool found = false;
+    json_array_foreach (json_object_get (p, "recent_errors"), k, e) {
+        const char *text = json_string_value (json_object_get (e, "error"));
+        found = found || (text && strncmp (text, what, strlen (what)) == 0);
+    }
+    json_decref (p);
+    return found;
+}
+
+/*  A (store/map_size 1M) and B share wool, B dialling A. A is filled up:
+    every publish after that is answered store_full, reads go on, `vfctl
+    db check` is clean, every acknowledged entry is there. B publishes: A
+    cannot store what B pushes, tells B so (ERROR store_full), does not
+    count it against B, and B keeps its entries. A stopped, its map_size
+    raised, started again: publishing works and B's entries arrive by
+    reconciliation. (Long form: filled and grown three times.) */
+static void
+test_a_full_store_refuses_cleanly_and_recovers (void **state)
+{
+    char a[300], b[300];
+    snprintf (a, sizeof a, "%s/full-a", s_dir);
+    snprintf (b, sizeof b, "%s/full-b", s_dir);
+    s_init_listening (a, 17451);
+    s_init_listening (b, 17452);
+    s_config_edit (a, "map_size = 4G", "map_size = 1M");
+    pid_t pa = s_start (a), pb = s_start (b);
+    char *ka = s_key_of (a), *kb = s_key_of (b);
+    char *wool = s_network_create (a, "wool");
+    s_network_join (b, "wool", wool);
+    s_peer_add (a, "wool", kb, NULL);
+    s_peer_add (b, "wool", ka, "tcp://127.0.0.1:17451");
+    s_wait_connected (a, kb);
+    s_tally_t tally = { .name = "store_full", .rounds = s_long_form () ? 3 : 1 };
+    const char *sizes[] = { "1M", "2M", "3M", "64M" };
+    json_t *from_b = json_array (); /* B's entries, which A must get in the end */
+    for (int round = 0; round < tally.rounds; round++) {
+        char tag[32];
+        snprintf (tag, sizeof tag, "full%d", round);
+        tally.bad_inputs += s_fill (&tally, a, tag);
+        json_t *r = s_request (a, "{\"request\": \"status\"}");
+        assert_true (json_is_true (
+            json_object_get (json_object_get (s_result (r), "store"), "nearly_full")));
+        json_decref (r);
+        /*  reads go on, nothing acknowledged is missing, the store is clean */
+        assert_int_equal (s_missing (a), 0);
+        assert_int_equal (s_db_check (a), 0);
+        /*  B's entries cannot be stored on A: B is told, not blamed */
+        for (int k = 0; k < 5; k++) {
+            size_t before = json_array_size (s_acked);
+            json_decref (s_publish_batch (&tally, b, tag, 1));
+            assert_int_equal (json_array_size (s_acked), before + 1);
+            json_array_append (from_b, json_object_get (json_array_get (s_acked, before), "id"));
+            tally.bad_inputs++;
+        }
+        bool told = false;
+        for (int k = 0; k < 100 && !(told = s_peer_said (b, ka, "it said store_full: ")); k++)
+            zclock_sleep (100);
+        if (!told)
+            fail_msg ("B was not told that A's store is full");
+        assert_true (s_peer_said (a, kb, "not stored here: store is full"));
+        assert_int_equal (s_peer_number (a, kb, "errors"), 0);
+        assert_int_equal (s_peer_number (b, ka, "errors"), 0);
+        assert_false (s_peer_state_is (a, kb, "banned"));
+        assert_false (s_peer_state_is (b, ka, "banned"));
+        assert_int_equal (s_missing (b), 0);
+        /*  grown (config and restart), A stores again and catches up */
+        assert_int_equal (s_stop (pa), 0);
+        assert_int_equal (s_db_check (a), 0);
+        char from[32], to[32];
+        snprintf (from, sizeof from, "map_size = %s", sizes[round]);
+        snprintf (to, sizeof to, "map_size = %s", sizes[round + 1]);
+        s_config_edit (a, from, to);
+        pa = s_start (a);
+        assert_int_equal (s_missing (a), 0);
+        json_t *again = s_publish_batch (&tally, a, "again", 1);
+        s_result (again);
+        json_decref (again);
+        size_t k;
+        const json_t *id;
+        json_array_foreach (from_b, k, id) {
+            bool there = false;
+            for (int w = 0; w < 300 && !(there = s_holds_entry (a, json_string_value (id))); w++)
+                zclock_sleep (100);
+            if (!there)
+                fail_msg ("%s, stored on B, never reached A after it was grown",
+                          json_string_value (id));
+        }
+    }
+    tally.lost = s_missing (NULL);
+    tally.crashes += s_died (pa) || s_stop (pa) != 0;
+    tally.crashes += s_died (pb) || s_stop (pb) != 0;
+    assert_int_equal (s_db_check (a), 0);
+    s_tally_print (&tally);
+    json_decref (from_b);
+    free (ka);
+    free (kb);
+    free (wool);
+    assert_int_equal (tally.lost, 0);
+    assert_int_equal (tally.crashes, 0);
+}
+
 /* ------------------------------------------------------- a full disk */
 
 /*  Copy every file of directory from into directory to. */
@@ -354,6 +503,8 @@ int
 main (void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown (test_a_full_store_refuses_cleanly_and_recovers,
+                                         s_exhaust_setup, s_exhaust_teardown),
         cmocka_unit_test_setup_teardown (test_a_full_disk_is_reported_and_reads_go_on,
                                          s_exhaust_setup, s_exhaust_teardown),
         cmocka_unit_test_setup_teardown (test_a_control_client_that_never_reads, s_exhaust_setup,
