@@ -13,6 +13,10 @@
 #include "vf_writer.h"
 #include "vf_zap.h"
 
+/*  Where the ROUTER's socket monitor reports handshakes that fail before
+    the ZAP check (one peer engine per process). */
+#define S_MONITOR "inproc://vfnode-peer-monitor"
+
 typedef struct {
     uint8_t key[VF_KEY_BYTES];
     uint8_t curve[VF_KEY_BYTES]; /* its CurveZMQ key, for ZAP */
@@ -67,6 +71,8 @@ typedef struct {
     bool changed;           /* something that counts changed since the last save */
     int64_t next_save, saved_at;
     uint64_t admitted0, refused0; /* handshakes before this start */
+    zsock_t *monitor;             /* the ROUTER's handshakes that fail before ZAP */
+    uint64_t refused_early;       /* those, since this start */
 } s_engine_t;
 
 /* --------------------------------------------------------------- peers */
@@ -903,6 +909,38 @@ s_from_dealer (s_engine_t *e, s_peer_t *p)
     zframe_destroy (&body);
 }
 
+/*  A handshake on our ROUTER failed before any ZAP request: the client
+    offered another security mechanism (NULL, PLAIN) or none that ZeroMQ
+    knows, its CURVE handshake failed (it does not have our key), or it
+    closed or timed out before the end of its greeting. A refusal like
+    those of the ZAP check: counted and logged (rate limited). */
+static void
+s_from_monitor (s_engine_t *e)
+{
+    zmsg_t *msg = zmsg_recv (e->monitor);
+    zframe_t *f = msg ? zmsg_first (msg) : NULL;
+    if (f && zframe_size (f) == 6) {
+        uint16_t event = 0;
+        uint32_t value = 0;
+        memcpy (&event, zframe_data (f), sizeof event);
+        memcpy (&value, zframe_data (f) + 2, sizeof value);
+        char why[128];
+        if (event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
+            snprintf (why, sizeof why, "that closed or timed out during its handshake (%s)",
+                      strerror ((int) value));
+        else if (value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH)
+            snprintf (why, sizeof why, "without CURVE (another security mechanism, or none)");
+        else if (value == ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC)
+            snprintf (why, sizeof why, "whose CURVE handshake failed (it lacks this node's key)");
+        else
+            snprintf (why, sizeof why, "that broke the ZeroMQ handshake (protocol error 0x%x)",
+                      (unsigned) value);
+        e->refused_early++;
+        VF_LOG_LIMITED ("handshake-failed", VF_LOG_LEVEL_NOTICE, "refused a connection %s", why);
+    }
+    zmsg_destroy (&msg);
+}
+
 /*  The writer stored entries: announce them to every connected peer that
     may hold them, except the one they came from. */
 static void
@@ -991,7 +1029,7 @@ s_save (s_engine_t *e)
     if (rc == 0)
         rc =
             vf_peer_state_save (e->state, items, e->npeers, e->admitted0 + vf_zap_admitted (e->zap),
-                                e->refused0 + vf_zap_refused (e->zap), &err);
+                                e->refused0 + vf_zap_refused (e->zap) + e->refused_early, &err);
     free (items);
     e->saved_at = zclock_mono ();
     if (rc)
@@ -1212,7 +1250,7 @@ s_ctl_answer (s_engine_t *e, const json_t *req)
         return json_pack (
             "{s:b, s:{s:o, s:I, s:I}}", "ok", 1, "result", "peers", list, "handshakes_admitted",
             (json_int_t) (e->admitted0 + vf_zap_admitted (e->zap)), "handshakes_refused",
-            (json_int_t) (e->refused0 + vf_zap_refused (e->zap)));
+            (json_int_t) (e->refused0 + vf_zap_refused (e->zap) + e->refused_early));
     }
     if (strcmp (what, "sync") == 0) {
         /*  reconcile now with one peer, or with every connected one */
@@ -1297,12 +1335,20 @@ s_start (s_engine_t *e, char *why, size_t len)
     zsock_set_maxmsgsize (e->router, VF_WIRE_FRAME_MAX);
     zsock_set_sndhwm (e->router, 1000);
     zsock_set_linger (e->router, 0);
+    if (zmq_socket_monitor (zsock_resolve (e->router), S_MONITOR,
+                            ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
+                                ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) != 0 ||
+        !(e->monitor = zsock_new_pair (">" S_MONITOR))) {
+        snprintf (why, len, "cannot watch the handshakes of its peer socket");
+        return -1;
+    }
     if (e->a->bind[0] && zsock_bind (e->router, "%s", e->a->bind) < 0) {
         snprintf (why, len, "cannot listen for peers on %s (peer/bind): %s", e->a->bind,
                   zmq_strerror (zmq_errno ()));
         return -1;
     }
-    e->poller = zpoller_new (vf_zap_socket (e->zap), e->router, e->stored, e->done, e->ctl, NULL);
+    e->poller = zpoller_new (vf_zap_socket (e->zap), e->router, e->stored, e->done, e->ctl,
+                             e->monitor, NULL);
     if (vf_verifier_connect (e->verify, e->a->verifiers) != 0 || !e->poller) {
         snprintf (why, len, "cannot connect to the verifiers");
         return -1;
@@ -1332,6 +1378,7 @@ s_stop (s_engine_t *e)
         s_peer_destroy (&e->peers[k]);
     free (e->peers);
     zpoller_destroy (&e->poller);
+    zsock_destroy (&e->monitor);
     zsock_destroy (&e->router);
     zsock_destroy (&e->stored);
     zsock_destroy (&e->verify);
@@ -1375,6 +1422,8 @@ vf_peer_actor (zsock_t *pipe, void *args)
             s_job_done (&e);
         else if (which == e.ctl)
             s_ctl (&e);
+        else if (which == e.monitor)
+            s_from_monitor (&e);
         else if (which) {
             for (size_t k = 0; k < e.npeers; k++)
                 if (e.peers[k]->dealer == which)

@@ -23,17 +23,19 @@
     what a correct peer may do never bans (replayed old entries, an
     equivocating author, entries far beyond the credit, floods of HAVE,
     WANT and PING whose replies are never read); a reconciliation that
-    never ends costs one fault per period until the ban. Throughout, the
-    node's resident memory grows by less than 64 MiB, it answers its
-    control API, and its honest peer exchanges entries both ways with
-    nothing lost.
+    never ends costs one fault per period until the ban. Clients that are
+    no members (a CURVE key of no shared network, no security at all,
+    PLAIN, the wrong server key, raw TCP) are refused at the handshake,
+    counted and logged, and get nothing. Throughout, the node's resident
+    memory grows by less than 64 MiB, it answers its control API, and its
+    honest peer exchanges entries both ways with nothing lost.
 
     Each of those scenarios prints one line that other tools parse:
         FAULTS<TAB>name<TAB>rounds<TAB>acked<TAB>lost<TAB>bad_inputs<TAB>crashes
     VF_FAULTS_LONG=1 runs more rounds and bigger floods; VF_TEST_ONLY=NAME
     runs one test.
 
-    Ports 17301-17306 and 17441-17446. Every node is killed at teardown,
+    Ports 17301-17306 and 17441-17448. Every node is killed at teardown,
     even after a failure (tests/node_support.h).
 */
 #define TEST_NAME "hostile"
@@ -41,6 +43,11 @@
 
 #include "fake_peer.h"
 #include "vf_recon.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 
 /*  The fake of the running test (destroyed at its teardown, even after a
     failure). */
@@ -1450,6 +1457,184 @@ test_a_reconciliation_that_never_ends (void **state)
     assert_int_equal (tally.crashes, 0);
 }
 
+/* ---------------------------------------------------- unauthorised clients */
+
+/*  Whatever a client socket receives within ms milliseconds: the number of
+    messages. */
+static int
+s_drain_count (zsock_t *s, int ms)
+{
+    int n = 0;
+    zpoller_t *p = zpoller_new (s, NULL);
+    for (int64_t until = zclock_mono () + ms; zclock_mono () < until;) {
+        int64_t left = until - zclock_mono ();
+        if (zpoller_wait (p, (int) (left > 0 ? left : 0)) != s)
+            continue;
+        zmsg_t *msg = zmsg_recv (s);
+        n += msg != NULL;
+        zmsg_destroy (&msg);
+    }
+    zpoller_destroy (&p);
+    return n;
+}
+
+/*  What a client that is no member sends: greetings, asks for entries it
+    knows the ids of, credit. */
+static void
+s_intrude (zsock_t *s, s_fake_t *f, const s_target_t *t, const char *honest)
+{
+    vf_wire_msg_t hello = s_hello (f, VF_WIRE_VERSION);
+    s_send (s, &hello);
+    vf_wire_msg_t credit = { .type = VF_WIRE_CREDIT, .number = 1000 };
+    s_send (s, &credit);
+    s_send_want (s, honest);
+    s_send_want (s, t->secret);
+    uint8_t nothing[1][VF_HASH_BYTES] = { { 0 } };
+    vf_wire_msg_t have = { .type = VF_WIRE_HAVE, .nids = 1, .ids = nothing };
+    s_send (s, &have);
+    s_send_recon_on (s, s_public, s_nothing_left, sizeof s_nothing_left);
+}
+
+/*  A raw TCP connection to the peer port: sends bytes, reads for ms;
+    what came back (at most size bytes; the count returned). */
+static size_t
+s_raw_tcp (int port, const void *data, size_t len, uint8_t *back, size_t size, int ms)
+{
+    int fd = socket (AF_INET, SOCK_STREAM, 0);
+    assert_true (fd >= 0);
+    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons ((uint16_t) port) };
+    addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+    assert_int_equal (connect (fd, (struct sockaddr *) &addr, sizeof addr), 0);
+    if (len)
+        assert_int_equal (send (fd, data, len, MSG_NOSIGNAL), (ssize_t) len);
+    size_t got = 0;
+    for (int64_t until = zclock_mono () + ms; zclock_mono () < until && got < size;) {
+        struct pollfd pfd = { .fd = fd, .events = POLLIN };
+        if (poll (&pfd, 1, 50) <= 0)
+            continue;
+        ssize_t n = recv (fd, back + got, size - got, 0);
+        if (n <= 0)
+            break; /* closed by the node */
+        got += (size_t) n;
+    }
+    close (fd);
+    return got;
+}
+
+/*  Does the node's log say this? */
+static bool
+s_logged (const char *dir, const char *what)
+{
+    char path[400];
+    s_path (path, sizeof path, dir, "vfnode.log");
+    FILE *f = fopen (path, "r");
+    assert_non_null (f);
+    char line[2048];
+    bool found = false;
+    while (!found && fgets (line, sizeof line, f))
+        found = strstr (line, what) != NULL;
+    fclose (f);
+    return found;
+}
+
+/*  Clients that are no members of a shared network: a ZeroMQ client with
+    a CURVE key of its own, one with no security at all (NULL mechanism),
+    one with PLAIN user and password, a CURVE client that does not know the
+    node's key, and raw TCP connections sending an HTTP request, a ZeroMQ
+    greeting without security and garbage. Each is refused at the
+    handshake, counted and logged: none gets a message, nothing of the
+    store leaves (the raw connections get the node's ZMTP greeting and
+    nothing more), and the node goes on serving its honest peer. */
+static void
+test_clients_that_are_not_members_get_nothing (void **state)
+{
+    s_target_t t;
+    s_target_start (&t, "unauth", 17447, NULL);
+    s_tally_t tally = { .name = "unauthorised_clients", .rounds = s_long_form () ? 20 : 1 };
+    s_honest_round (&tally, t.a, t.b, t.ka, t.kb, NULL);
+    const char *honest = json_string_value (json_object_get (json_array_get (s_acked, 0), "id"));
+    s_fake_t *f = &s_fake;
+    s_fake_new (f); /* never made a member */
+    char endpoint[64];
+    snprintf (endpoint, sizeof endpoint, "tcp://127.0.0.1:%d", t.port);
+    for (int round = 0; round < tally.rounds; round++) {
+        int64_t refused = s_peers_counter (t.a, "handshakes_refused");
+        int64_t admitted = s_peers_counter (t.a, "handshakes_admitted");
+        /*  a CURVE key in no shared network */
+        zsock_t *curve = s_dial (f, t.port, t.server);
+        s_intrude (curve, f, &t, honest);
+        /*  no security at all */
+        zsock_t *plain_null = zsock_new (ZMQ_DEALER);
+        zsock_set_linger (plain_null, 0);
+        assert_int_equal (zsock_connect (plain_null, "%s", endpoint), 0);
+        s_intrude (plain_null, f, &t, honest);
+        /*  PLAIN: a user name and password */
+        zsock_t *plain = zsock_new (ZMQ_DEALER);
+        zsock_set_linger (plain, 0);
+        zsock_set_plain_username (plain, "admin");
+        zsock_set_plain_password (plain, "admin");
+        assert_int_equal (zsock_connect (plain, "%s", endpoint), 0);
+        s_intrude (plain, f, &t, honest);
+        /*  CURVE, but with another server key than the node's */
+        zsock_t *wrong = zsock_new (ZMQ_DEALER);
+        zsock_set_linger (wrong, 0);
+        zsock_set_curve_serverkey_bin (wrong, vf_identity_curve_public (f->id));
+        zsock_set_curve_publickey_bin (wrong, vf_identity_curve_public (f->id));
+        zsock_set_curve_secretkey_bin (wrong, vf_identity_curve_secret (f->id));
+        assert_int_equal (zsock_connect (wrong, "%s", endpoint), 0);
+        s_intrude (wrong, f, &t, honest);
+        tally.bad_inputs += 4;
+        assert_int_equal (s_drain_count (curve, 1500), 0);
+        assert_int_equal (s_drain_count (plain_null, 10), 0);
+        assert_int_equal (s_drain_count (plain, 10), 0);
+        assert_int_equal (s_drain_count (wrong, 10), 0);
+        zsock_destroy (&curve);
+        zsock_destroy (&plain_null);
+        zsock_destroy (&plain);
+        zsock_destroy (&wrong);
+        /*  raw TCP: what comes back is the node's greeting at most */
+        static const char http[] = "GET /entries HTTP/1.1\r\nHost: node\r\n\r\n";
+        static const uint8_t null_greeting[64] = { 0xff, 0,    0, 0, 0,   0,   0,   0,
+                                                   1,    0x7f, 3, 0, 'N', 'U', 'L', 'L' };
+        uint8_t junk[4096], back[8192];
+        vf_random (junk, sizeof junk);
+        const struct {
+            const void *data;
+            size_t len;
+        } raw[] = { { http, sizeof http - 1 },
+                    { null_greeting, sizeof null_greeting },
+                    { junk, sizeof junk },
+                    { NULL, 0 } };
+        for (size_t k = 0; k < sizeof raw / sizeof raw[0]; k++) {
+            size_t got = s_raw_tcp (t.port, raw[k].data, raw[k].len, back, sizeof back, 500);
+            tally.bad_inputs++;
+            if (got > 64) /* a ZMTP 3 greeting is 64 bytes */
+                fail_msg ("raw connection %zu got %zu bytes back", k, got);
+        }
+        /*  refused at the handshake and counted; none admitted */
+        int64_t now = refused;
+        for (int k = 0; k < 50 && (now = s_peers_counter (t.a, "handshakes_refused")) < refused + 3;
+             k++)
+            zclock_sleep (100);
+        if (now < refused + 3)
+            fail_msg ("handshakes_refused went from %lld to %lld, expected +3 at least",
+                      (long long) refused, (long long) now);
+        assert_int_equal (s_peers_counter (t.a, "handshakes_admitted"), admitted);
+        s_expect_answers (t.a);
+    }
+    assert_true (s_logged (t.a, "refused a CURVE connection"));
+    assert_true (s_logged (t.a, "refused a connection without CURVE"));
+    assert_true (s_logged (t.a, "refused a connection whose CURVE handshake failed"));
+    s_fake_destroy (f);
+    s_honest_round (&tally, t.a, t.b, t.ka, t.kb, NULL);
+    s_count_lost (&tally);
+    tally.crashes += s_died (t.pa) || s_stop (t.pa) != 0;
+    tally.crashes += s_died (t.pb) || s_stop (t.pb) != 0;
+    s_tally_print (&tally);
+    assert_int_equal (tally.lost, 0);
+    assert_int_equal (tally.crashes, 0);
+}
+
 /*  Extra ASan settings for the nodes: a small quarantine and freed memory
     given back, so that their resident size shows what they hold rather
     than what ASan keeps of what they freed. Earlier settings of the
@@ -1478,6 +1663,8 @@ main (void)
                                          s_hostile_teardown),
         cmocka_unit_test_setup_teardown (test_a_reconciliation_that_never_ends, s_hostile_setup,
                                          s_hostile_teardown),
+        cmocka_unit_test_setup_teardown (test_clients_that_are_not_members_get_nothing,
+                                         s_hostile_setup, s_hostile_teardown),
     };
     s_asan_for_children ();
     if (getenv ("VF_TEST_ONLY")) /* one test by name (a cmocka pattern) */
