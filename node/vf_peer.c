@@ -29,8 +29,9 @@ typedef struct {
     uint8_t (*named)[VF_KEY_BYTES]; /* the network ids it named */
     size_t nnamed;
     zsock_t *dealer; /* our connection to it, if it has an endpoint */
-    zframe_t *route; /* its connection to our ROUTER, if any */
-    bool new_route;  /* the message in hand came on another connection than the last */
+    zframe_t *route; /* its connection to our ROUTER: the one it last said HELLO on */
+    bool new_route;  /* the message in hand came on another connection than that */
+    zframe_t *via;   /* the connection of the message in hand (borrowed) */
     bool out_ok;     /* our HELLO on the dealer was welcomed */
     bool in_ok;      /* it greeted us on the router */
     int64_t last_rx, last_tx, last_hello, since;
@@ -439,6 +440,10 @@ static void s_reconcile (s_engine_t *e, s_peer_t *p);
 static void
 s_on_hello (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m, bool via_router)
 {
+    if (m->type == VF_WIRE_HELLO && via_router && p->new_route) {
+        zframe_destroy (&p->route); /* its connection from now on */
+        p->route = zframe_dup (p->via);
+    }
     if (m->version != VF_WIRE_VERSION) {
         char text[128];
         snprintf (text, sizeof text, "this node speaks wire protocol version %d, not %llu",
@@ -887,12 +892,16 @@ s_from_router (s_engine_t *e)
     const char *user = body ? zframe_meta (body, "User-Id") : NULL;
     s_peer_t *p = s_peer_by_text (e, user);
     if (p && body && zmsg_size (msg) == 0 && p->banned_until <= zclock_mono ()) {
+        /*  we answer on the connection it last greeted us on (s_on_hello),
+            not on the one of any message: data late on a connection it
+            has left (held up by a partition, read as we resume from a
+            pause) must not draw our answers where nobody reads them */
         p->new_route = !p->route || !zframe_eq (p->route, route);
-        if (p->new_route) {
-            zframe_destroy (&p->route);
+        if (!p->route)
             p->route = zframe_dup (route);
-        }
+        p->via = route;
         s_handle (e, p, zframe_data (body), zframe_size (body), true);
+        p->via = NULL;
         p->new_route = false;
     }
     zframe_destroy (&route);
