@@ -192,6 +192,14 @@
     entries come; asks beyond it are ignored by the peer that serves them
     (the asker asks again after peer/timeout without progress). */
 #define VF_PEER_QUEUE_MAX 4096
+/*  Messages received on one connection of a peer that may wait for the
+    engine; beyond it, ZeroMQ stops reading that connection (TCP holds
+    the rest and the sender's own queue fills), so a peer that sends
+    faster than we handle makes us hold at most this many frames of at
+    most 1 MiB (VF_WIRE_FRAME_MAX) per connection, not ZeroMQ's default
+    1000. An honest peer has a few in flight: its credit is four frames
+    of entries, and it waits for our answers. */
+#define VF_PEER_RCVHWM 16
 /*  Ids we know a peer holds and we lack, waiting to be asked for (2 MiB a
     peer); beyond it they are dropped and the next reconciliation finds
     them again. */

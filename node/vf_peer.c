@@ -73,6 +73,7 @@ typedef struct {
     int64_t next_save, saved_at;
     uint64_t admitted0, refused0; /* handshakes before this start */
     zsock_t *monitor;             /* the ROUTER's handshakes that fail before ZAP */
+    uint64_t jobs_out;            /* peers' entries handed to the verifiers, not yet back */
     uint64_t refused_early;       /* those, since this start */
 } s_engine_t;
 
@@ -151,6 +152,7 @@ s_dial (s_engine_t *e, s_peer_t *p)
     zsock_set_curve_secretkey_bin (p->dealer, vf_identity_curve_secret (e->a->identity));
     zsock_set_maxmsgsize (p->dealer, VF_WIRE_FRAME_MAX);
     zsock_set_sndhwm (p->dealer, 1000);
+    zsock_set_rcvhwm (p->dealer, VF_PEER_RCVHWM);
     zsock_set_linger (p->dealer, 0);
     if (zsock_connect (p->dealer, "%s", p->endpoint) != 0) {
         VF_LOG_WARNING ("peer %s: cannot dial %s", p->name, p->endpoint);
@@ -703,6 +705,8 @@ s_on_entries (s_engine_t *e, s_peer_t *p, const vf_wire_msg_t *m)
     }
     if (zsock_send (e->verify, "p", job) != 0)
         vf_job_destroy (&job);
+    else
+        e->jobs_out++;
 }
 
 /* ------------------------------------------------------ reconciliation */
@@ -988,6 +992,7 @@ s_job_done (s_engine_t *e)
     vf_job_t *job = NULL;
     if (zsock_recv (e->done, "p", &job) != 0 || !job)
         return;
+    e->jobs_out -= e->jobs_out > 0;
     s_peer_t *p = s_peer_by_key (e, job->origin);
     /*  a job that failed in the store is not the peer's fault (a peer's job
         fits in one transaction: it failed whole or not at all) */
@@ -1343,6 +1348,7 @@ s_start (s_engine_t *e, char *why, size_t len)
     zsock_set_zap_domain (e->router, "vfnode");
     zsock_set_maxmsgsize (e->router, VF_WIRE_FRAME_MAX);
     zsock_set_sndhwm (e->router, 1000);
+    zsock_set_rcvhwm (e->router, VF_PEER_RCVHWM);
     zsock_set_linger (e->router, 0);
     if (zmq_socket_monitor (zsock_resolve (e->router), S_MONITOR,
                             ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
@@ -1398,6 +1404,39 @@ s_stop (s_engine_t *e)
     vf_nets_destroy (&e->nets);
 }
 
+/*  One message from each socket that holds one, ours first: a peer that
+    sends without a pause must not starve the other peers, the writer's
+    answers, control requests or a stop (zpoller_wait returns only the
+    first ready socket of its list, so a busy ROUTER took every turn).
+    False when the actor must stop. */
+static bool
+s_serve_ready (s_engine_t *e, zsock_t *pipe)
+{
+    if (zsock_events (pipe) & ZMQ_POLLIN) {
+        char *cmd = zstr_recv (pipe);
+        bool term = !cmd || streq (cmd, "$TERM");
+        zstr_free (&cmd);
+        if (term)
+            return false;
+    }
+    if (zsock_events (vf_zap_socket (e->zap)) & ZMQ_POLLIN)
+        vf_zap_handle (e->zap);
+    if (zsock_events (e->ctl) & ZMQ_POLLIN)
+        s_ctl (e);
+    if (zsock_events (e->done) & ZMQ_POLLIN)
+        s_job_done (e);
+    if (zsock_events (e->stored) & ZMQ_POLLIN)
+        s_from_writer (e);
+    if (zsock_events (e->monitor) & ZMQ_POLLIN)
+        s_from_monitor (e);
+    if (zsock_events (e->router) & ZMQ_POLLIN)
+        s_from_router (e);
+    for (size_t k = 0; k < e->npeers; k++) /* a ban may close a dealer meanwhile */
+        if (e->peers[k]->dealer && (zsock_events (e->peers[k]->dealer) & ZMQ_POLLIN))
+            s_from_dealer (e, e->peers[k]);
+    return true;
+}
+
 void
 vf_peer_actor (zsock_t *pipe, void *args)
 {
@@ -1414,35 +1453,21 @@ vf_peer_actor (zsock_t *pipe, void *args)
     zstr_send (pipe, "OK");
     int64_t next_tick = 0;
     for (;;) {
-        zsock_t *which = zpoller_wait (e.poller, 100);
-        if (which == pipe) {
-            char *cmd = zstr_recv (pipe);
-            bool term = !cmd || streq (cmd, "$TERM");
-            zstr_free (&cmd);
-            if (term)
-                break;
-        } else if (which == vf_zap_socket (e.zap))
-            vf_zap_handle (e.zap);
-        else if (which == e.router)
-            s_from_router (&e);
-        else if (which == e.stored)
-            s_from_writer (&e);
-        else if (which == e.done)
-            s_job_done (&e);
-        else if (which == e.ctl)
-            s_ctl (&e);
-        else if (which == e.monitor)
-            s_from_monitor (&e);
-        else if (which) {
-            for (size_t k = 0; k < e.npeers; k++)
-                if (e.peers[k]->dealer == which)
-                    s_from_dealer (&e, e.peers[k]);
-        } else if (zpoller_terminated (e.poller))
+        zpoller_wait (e.poller, 100); /* until a socket holds something, or the next tick */
+        if (zpoller_terminated (e.poller) || !s_serve_ready (&e, pipe))
             break;
         if (zclock_mono () >= next_tick) {
             s_tick (&e);
             next_tick = zclock_mono () + 50;
         }
     }
+    /*  what we handed to the verifiers and the writer comes back before we
+        stop (they stop after us), as the control server waits for its own:
+        counted and freed rather than dropped with our socket */
+    for (int64_t until = zclock_mono () + 10000; e.jobs_out && zclock_mono () < until;)
+        if (zsock_events (e.done) & ZMQ_POLLIN)
+            s_job_done (&e);
+        else
+            zclock_sleep (5);
     s_stop (&e);
 }

@@ -26,16 +26,20 @@
     never ends costs one fault per period until the ban. Clients that are
     no members (a CURVE key of no shared network, no security at all,
     PLAIN, the wrong server key, raw TCP) are refused at the handshake,
-    counted and logged, and get nothing. Throughout, the node's resident
-    memory grows by less than 64 MiB, it answers its control API, and its
-    honest peer exchanges entries both ways with nothing lost.
+    counted and logged, and get nothing. A member that floods frames of
+    entries beyond its credit without a pause, from a thread of its own,
+    starves nothing: peer requests are answered within 2 s, the honest
+    peer's entries arrive, and SIGTERM stops the node cleanly in the
+    middle of it. Throughout, the node's resident memory grows by less
+    than 64 MiB, it answers its control API, and its honest peer
+    exchanges entries both ways with nothing lost.
 
     Each of those scenarios prints one line that other tools parse:
         FAULTS<TAB>name<TAB>rounds<TAB>acked<TAB>lost<TAB>bad_inputs<TAB>crashes
     VF_FAULTS_LONG=1 runs more rounds and bigger floods; VF_TEST_ONLY=NAME
     runs one test.
 
-    Ports 17301-17306 and 17441-17448. Every node is killed at teardown,
+    Ports 17301-17306 and 17441-17450. Every node is killed at teardown,
     even after a failure (tests/node_support.h).
 */
 #define TEST_NAME "hostile"
@@ -1635,6 +1639,154 @@ test_clients_that_are_not_members_get_nothing (void **state)
     assert_int_equal (tally.crashes, 0);
 }
 
+/* ------------------------------------------------- a flood does not starve */
+
+/*  A peer request answered within ms milliseconds (its reply, which the
+    caller decrefs), or NULL. */
+static json_t *
+s_peer_within (const char *dir, const char *key, int ms)
+{
+    char req[256];
+    snprintf (req, sizeof req, "{\"request\": \"peer\", \"key\": \"%s\"}", key);
+    return s_request_within (dir, req, strlen (req), ms);
+}
+
+/*  A Process signed by the fake whose name makes its entry about 64 KiB. */
+static vf_entry_t *
+s_sign_large (s_fake_t *f, int k)
+{
+    size_t n = VF_ENTRY_MAX - 1024;
+    char *name = malloc (n + 1);
+    memset (name, 'x', n);
+    name[n] = '\0';
+    json_t *doc =
+        json_pack ("{s:s, s:s, s:s}", "@type", "Process", "@id", "urn:large", "name", name);
+    json_object_set_new (doc, "@id", json_sprintf ("urn:large:%d", k));
+    char *text = json_dumps (doc, JSON_COMPACT);
+    vf_records_t *recs = NULL;
+    vf_err_t err = { 0 };
+    if (vf_jsonld_import (text, strlen (text), &recs, &err) ||
+        vf_records_prepare (recs, vf_identity_public (f->id), &f->seq, (uint64_t) zclock_time (),
+                            NULL, &err) ||
+        vf_entry_sign (recs->items[0].entry, f->id, &err))
+        fail_msg ("%s", err.msg);
+    vf_entry_t *en = recs->items[0].entry;
+    recs->items[0].entry = NULL;
+    vf_records_destroy (&recs);
+    free (text);
+    json_decref (doc);
+    free (name);
+    return en;
+}
+
+/*  What the flooding thread sends, on a connection of its own as the
+    fake, until it is stopped; how many frames went out. */
+typedef struct {
+    const s_fake_t *f;
+    int port;
+    const uint8_t *server;
+    const uint8_t *frame;
+    size_t len;
+    long long sent;
+} s_flood_t;
+
+static void
+s_flood_actor (zsock_t *pipe, void *args)
+{
+    s_flood_t *a = args;
+    zsock_t *s = zsock_new (ZMQ_DEALER);
+    zsock_set_curve_serverkey_bin (s, a->server);
+    zsock_set_curve_publickey_bin (s, vf_identity_curve_public (a->f->id));
+    zsock_set_curve_secretkey_bin (s, vf_identity_curve_secret (a->f->id));
+    zsock_set_linger (s, 0);
+    zsock_connect (s, "tcp://127.0.0.1:%d", a->port);
+    zsock_signal (pipe, 0);
+    while (!(zsock_events (pipe) & ZMQ_POLLIN)) {
+        zframe_t *frame = zframe_new (a->frame, a->len);
+        if (zframe_send (&frame, s, ZFRAME_DONTWAIT) == 0)
+            a->sent++;
+        else {
+            zframe_destroy (&frame);
+            zclock_sleep (1);
+        }
+    }
+    zsock_destroy (&s);
+    char *cmd = zstr_recv (pipe); /* $TERM */
+    zstr_free (&cmd);
+}
+
+/*  A member that sends frames of about 1 MiB of entries far beyond its
+    credit (each costs the node a decode and a hash) as fast as it can,
+    from a thread of its own, for seconds on end: meanwhile the node answers
+    peer requests within 2 s (each its own answer), its honest peer's
+    entries arrive, its memory stays bounded, and SIGTERM stops it cleanly
+    in the middle of the flood. */
+static void
+test_a_flood_starves_nothing_else (void **state)
+{
+    s_target_t t;
+    s_target_start (&t, "starve", 17449, NULL);
+    s_tally_t tally = { .name = "hostile_sustained_flood", .rounds = s_long_form () ? 20 : 4 };
+    s_fake_t *f = &s_fake;
+    s_honest_round (&tally, t.a, t.b, t.ka, t.kb, NULL);
+    s_fake_join (&t, f);
+    long rss = s_rss_kib (t.pa);
+    /*  frames of the largest size: 15 entries of ~64 KiB */
+    vf_entry_t *many[15];
+    for (int i = 0; i < 15; i++)
+        many[i] = s_sign_large (f, i);
+    vf_wire_msg_t m = { .type = VF_WIRE_ENTRIES, .nentries = 15 };
+    for (size_t i = 0; i < 15; i++)
+        m.entries[i] = many[i]->blob, m.entry_lens[i] = many[i]->blob_len;
+    uint8_t *frame = NULL;
+    size_t len = 0;
+    assert_int_equal (vf_wire_encode (&m, &frame, &len, NULL), 0);
+    s_own ((char *) frame);
+    for (size_t i = 0; i < 15; i++)
+        vf_entry_destroy (&many[i]);
+    s_flood_t flood = { f, t.port, t.server, frame, len, 0 };
+    zactor_t *flooder = zactor_new (s_flood_actor, &flood);
+    int64_t worst = 0;
+    for (int round = 0; round < tally.rounds; round++) {
+        zclock_sleep (300);
+        int64_t t0 = zclock_mono ();
+        json_t *r = s_peer_within (t.a, t.kb, 2000);
+        int64_t took = zclock_mono () - t0;
+        worst = took > worst ? took : worst;
+        if (!r || !json_is_true (json_object_get (r, "ok"))) {
+            zactor_destroy (&flooder);
+            fail_msg ("round %d: no answer to a peer request within 2 s (%s)", round,
+                      r ? s_code (r) : "nothing");
+        }
+        const char *key =
+            json_string_value (json_object_get (json_object_get (s_result (r), "peer"), "key"));
+        bool own = key && strcmp (key, t.kb) == 0;
+        json_decref (r);
+        if (!own) {
+            zactor_destroy (&flooder);
+            fail_msg ("round %d: the answer to a peer request is another request's", round);
+        }
+        s_honest_entry (&tally, t.b, t.a, "starve");
+    }
+    printf ("# the slowest peer request during the flood took %lld ms\n", (long long) worst);
+    s_expect_rss_bounded (t.pa, rss, "a sustained flood");
+    /*  SIGTERM in the middle of the flood: a clean stop */
+    int64_t t0 = zclock_mono ();
+    int status = s_stop (t.pa);
+    printf ("# stopped in %lld ms\n", (long long) (zclock_mono () - t0));
+    zactor_destroy (&flooder);
+    tally.bad_inputs = flood.sent * 15;
+    tally.crashes += status != 0;
+    t.pa = s_start (t.a);
+    s_fake_destroy (f);
+    s_count_lost (&tally);
+    tally.crashes += s_died (t.pa) || s_stop (t.pa) != 0;
+    tally.crashes += s_died (t.pb) || s_stop (t.pb) != 0;
+    s_tally_print (&tally);
+    assert_int_equal (tally.lost, 0);
+    assert_int_equal (tally.crashes, 0);
+}
+
 /*  Extra ASan settings for the nodes: a small quarantine and freed memory
     given back, so that their resident size shows what they hold rather
     than what ASan keeps of what they freed. Earlier settings of the
@@ -1665,6 +1817,8 @@ main (void)
                                          s_hostile_teardown),
         cmocka_unit_test_setup_teardown (test_clients_that_are_not_members_get_nothing,
                                          s_hostile_setup, s_hostile_teardown),
+        cmocka_unit_test_setup_teardown (test_a_flood_starves_nothing_else, s_hostile_setup,
+                                         s_hostile_teardown),
     };
     s_asan_for_children ();
     if (getenv ("VF_TEST_ONLY")) /* one test by name (a cmocka pattern) */
