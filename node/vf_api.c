@@ -658,15 +658,33 @@ s_peer_request (s_call_t *c)
     }
     if (!ctl)
         return s_fail (c, VF_API_NOT_RUNNING, "'%s' needs the node running", what);
+    /*  each request carries its number in its envelope, which the engine's
+        REP socket sends back: an answer that comes after we stopped
+        waiting for it is told apart and dropped, never taken for the
+        answer to the next request */
+    uint64_t tag = ++c->api->peer_asked;
     char *text = json_dumps (c->req, JSON_COMPACT);
     zmsg_t *msg = zmsg_new ();
+    zmsg_addmem (msg, &tag, sizeof tag);
     zmsg_addstr (msg, "");
     zmsg_addstr (msg, text ? text : "{}");
     free (text);
     if (zmsg_send (&msg, ctl) != 0)
         return s_fail (c, VF_API_INTERNAL, "the peer engine does not answer");
     zpoller_t *poller = zpoller_new (ctl, NULL);
-    zmsg_t *answer = poller && zpoller_wait (poller, 5000) == ctl ? zmsg_recv (ctl) : NULL;
+    zmsg_t *answer = NULL;
+    for (int64_t until = zclock_mono () + 5000; poller && !answer;) {
+        int64_t left = until - zclock_mono ();
+        if (left <= 0 || zpoller_wait (poller, (int) left) != ctl)
+            break;
+        zmsg_t *got = zmsg_recv (ctl);
+        zframe_t *its = got ? zmsg_pop (got) : NULL;
+        if (its && zframe_size (its) == sizeof tag &&
+            memcmp (zframe_data (its), &tag, sizeof tag) == 0)
+            answer = got, got = NULL;
+        zframe_destroy (&its);
+        zmsg_destroy (&got); /* the late answer to an earlier request */
+    }
     zpoller_destroy (&poller);
     char *delimiter = answer ? zmsg_popstr (answer) : NULL; /* REP's empty frame */
     char *body = answer ? zmsg_popstr (answer) : NULL;

@@ -36,6 +36,7 @@ typedef struct {
     uint64_t stored;          /* entries stored through this API */
     uint64_t replies_dropped; /* replies the control server could not deliver */
     void *peer_ctl;           /* zsock_t* to the peer engine (VF_PEER_CTL), NULL offline */
+    uint64_t peer_asked;      /* requests passed to the peer engine (their numbers) */
 } vf_api_t;
 
 /*  Error codes of the API (docs/API.md). */

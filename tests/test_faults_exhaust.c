@@ -26,6 +26,7 @@
 #include "node_support.h"
 
 #include "fake_peer.h"
+#include "vf_api.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -499,6 +500,60 @@ test_a_control_client_that_never_reads (void **state)
     assert_int_equal (tally.crashes, 0);
 }
 
+/* ---------------------------------------------- a peer engine too busy */
+
+/*  A stand-in for the peer engine: a REP socket that answers its first
+    request late (after the API stopped waiting) and every one with its
+    number. */
+static void
+s_slow_engine (zsock_t *pipe, void *args)
+{
+    zsock_t *rep = zsock_new_rep ("@inproc://test-slow-engine");
+    zsock_signal (pipe, 0);
+    zpoller_t *poller = zpoller_new (pipe, rep, NULL);
+    for (int n = 1; zpoller_wait (poller, -1) == rep; n++) {
+        char *req = zstr_recv (rep);
+        if (n == 1)
+            zclock_sleep (5500); /* longer than the API waits */
+        zstr_sendf (rep, "{\"ok\": true, \"result\": {\"answer\": %d}}", n);
+        zstr_free (&req);
+    }
+    zpoller_destroy (&poller);
+    zsock_destroy (&rep);
+}
+
+/*  The control API gives a peer engine that is too busy 5 s, then answers
+    "did not answer in time"; the late answer, when it comes, must not be
+    taken for the answer to the next request (it was, and every answer
+    after it was one behind). */
+static void
+test_a_late_peer_engine_answer_is_not_the_next_ones (void **state)
+{
+    zactor_t *engine = zactor_new (s_slow_engine, NULL);
+    zsock_t *ctl = zsock_new_dealer (">inproc://test-slow-engine");
+    vf_api_t api = { .peer_ctl = ctl };
+    json_t *req = json_pack ("{s:s}", "request", "peers");
+    json_t *reply = NULL;
+    vf_job_t *job = NULL;
+    vf_api_handle (&api, req, &reply, &job);
+    assert_null (job);
+    assert_string_equal (s_code (reply), "internal"); /* did not answer in time */
+    json_decref (reply);
+    zclock_sleep (1000); /* the late answer comes meanwhile */
+    for (int n = 2; n <= 3; n++) {
+        vf_api_handle (&api, req, &reply, &job);
+        int answer = (int) json_integer_value (json_object_get (s_result (reply), "answer"));
+        json_decref (reply);
+        if (answer != n)
+            fail_msg ("request %d got the answer to request %d", n, answer);
+    }
+    json_decref (req);
+    zsock_destroy (&ctl);
+    zactor_destroy (&engine);
+    s_tally_t tally = { .name = "peer_engine_late", .rounds = 1, .bad_inputs = 1 };
+    s_tally_print (&tally);
+}
+
 int
 main (void)
 {
@@ -509,6 +564,8 @@ main (void)
                                          s_exhaust_setup, s_exhaust_teardown),
         cmocka_unit_test_setup_teardown (test_a_control_client_that_never_reads, s_exhaust_setup,
                                          s_exhaust_teardown),
+        cmocka_unit_test_setup_teardown (test_a_late_peer_engine_answer_is_not_the_next_ones,
+                                         s_exhaust_setup, s_exhaust_teardown),
     };
     s_asan_for_children ();
     if (getenv ("VF_TEST_ONLY")) /* one test by name (a cmocka pattern) */
