@@ -510,12 +510,14 @@ s_hex_id (char out[2 * VF_HASH_BYTES + 1], const uint8_t id[VF_HASH_BYTES])
 /*  Was the id (hex) asked of a peer lately, since p last greeted us? An
     ask from before went perhaps to p's previous connection (it restarted,
     or dialled anew), which will never answer it: p's new session must be
-    able to ask again at once. */
+    able to ask again at once. An ask in the greeting's own millisecond
+    counts as one from before (asking twice costs a duplicate; not asking
+    again, a wait for the next periodic reconciliation). */
 static bool
 s_asked_lately (const s_engine_t *e, const s_peer_t *p, const char *hex)
 {
     int64_t until = (int64_t) (intptr_t) zhashx_lookup (e->asked, hex);
-    return until && until - e->a->timeout_ms >= p->greeted;
+    return until && until - e->a->timeout_ms > p->greeted;
 }
 
 /*  Ask p for what is in its backlog, keeping at most VF_PEER_QUEUE_MAX
