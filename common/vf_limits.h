@@ -200,6 +200,11 @@
     1000. An honest peer has a few in flight: its credit is four frames
     of entries, and it waits for our answers. */
 #define VF_PEER_RCVHWM 16
+/*  When connections to the peer port reach half the files the process may
+    open, the node stops listening this long (node/vf_peer.c
+    s_count_connection): long enough to shed a flood of connections, short
+    enough that honest peers dialling in barely notice. */
+#define VF_PEER_RELISTEN_MS 1000
 /*  Ids we know a peer holds and we lack, waiting to be asked for (2 MiB a
     peer); beyond it they are dropped and the next reconciliation finds
     them again. */

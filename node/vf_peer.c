@@ -1,6 +1,8 @@
 /*  vf_peer.c - the peer engine actor. */
 #include "vf_peer.h"
 
+#include <sys/resource.h>
+
 #include "vf_job.h"
 #include "vf_limits.h"
 #include "vf_log.h"
@@ -71,10 +73,14 @@ typedef struct {
     bool loaded;            /* it was read: ours to write */
     bool changed;           /* something that counts changed since the last save */
     int64_t next_save, saved_at;
-    uint64_t admitted0, refused0; /* handshakes before this start */
-    zsock_t *monitor;             /* the ROUTER's handshakes that fail before ZAP */
-    uint64_t jobs_out;            /* peers' entries handed to the verifiers, not yet back */
-    uint64_t refused_early;       /* those, since this start */
+    uint64_t admitted0, refused0;         /* handshakes before this start */
+    zsock_t *monitor;                     /* the ROUTER's handshakes that fail before ZAP */
+    uint64_t jobs_out;                    /* peers' entries handed to the verifiers, not yet back */
+    char bound[VF_NET_ENDPOINT_MAX + 64]; /* where the ROUTER listens, resolved */
+    uint64_t inbound;                     /* connections it accepted that are still open */
+    uint64_t inbound_max;                 /* half the files this process may open */
+    int64_t relisten_at;                  /* not listening until then (0: listening) */
+    uint64_t refused_early;               /* those, since this start */
 } s_engine_t;
 
 /* --------------------------------------------------------------- peers */
@@ -929,6 +935,8 @@ s_from_dealer (s_engine_t *e, s_peer_t *p)
     knows, its CURVE handshake failed (it does not have our key), or it
     closed or timed out before the end of its greeting. A refusal like
     those of the ZAP check: counted and logged (rate limited). */
+static void s_count_connection (s_engine_t *e, bool accepted);
+
 static void
 s_from_monitor (s_engine_t *e)
 {
@@ -939,6 +947,11 @@ s_from_monitor (s_engine_t *e)
         uint32_t value = 0;
         memcpy (&event, zframe_data (f), sizeof event);
         memcpy (&value, zframe_data (f) + 2, sizeof value);
+        if (event == ZMQ_EVENT_ACCEPTED || event == ZMQ_EVENT_DISCONNECTED) {
+            s_count_connection (e, event == ZMQ_EVENT_ACCEPTED);
+            zmsg_destroy (&msg);
+            return;
+        }
         char why[128];
         if (event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
             snprintf (why, sizeof why, "that closed or timed out during its handshake (%s)",
@@ -954,6 +967,33 @@ s_from_monitor (s_engine_t *e)
         VF_LOG_LIMITED ("handshake-failed", VF_LOG_LEVEL_NOTICE, "refused a connection %s", why);
     }
     zmsg_destroy (&msg);
+}
+
+/*  Each connection to our ROUTER holds a file descriptor until it closes,
+    whoever opened it (it need not even greet). Past half of what the
+    process may open, the node stops listening for VF_PEER_RELISTEN_MS,
+    which also closes the connections it accepted, rather than run out:
+    its store, control clients and the peers it dials need descriptors
+    too, and libzmq aborts the process when a control client connects with
+    none left. Peers it dials are not affected; those that dial it come
+    back when it listens again. */
+static void
+s_count_connection (s_engine_t *e, bool accepted)
+{
+    if (!accepted) {
+        e->inbound -= e->inbound > 0;
+        return;
+    }
+    if (e->relisten_at || ++e->inbound < e->inbound_max)
+        return;
+    VF_LOG_LIMITED ("peer-too-many", VF_LOG_LEVEL_WARNING,
+                    "%llu connections to %s, half the files this process may open: closing "
+                    "them and listening again in %d ms",
+                    (unsigned long long) e->inbound, e->bound, VF_PEER_RELISTEN_MS);
+    if (zsock_unbind (e->router, "%s", e->bound) != 0)
+        VF_LOG_ERROR ("cannot stop listening on %s: %s", e->bound, zmq_strerror (zmq_errno ()));
+    e->relisten_at = zclock_mono () + VF_PEER_RELISTEN_MS;
+    e->inbound = 0;
 }
 
 /*  The writer stored entries: announce them to every connected peer that
@@ -1115,6 +1155,11 @@ s_tick (s_engine_t *e)
         if (s_connected (p) && p->next_recon && now >= p->next_recon)
             s_reconcile (e, p);
         s_flush_have (e, p);
+    }
+    if (e->relisten_at && now >= e->relisten_at) { /* after too many connections */
+        e->relisten_at = zsock_bind (e->router, "%s", e->bound) < 0 ? now + VF_PEER_RELISTEN_MS : 0;
+        if (!e->relisten_at)
+            VF_LOG_NOTICE ("listening for peers again on %s", e->bound);
     }
     if (now >= e->next_sweep) { /* forget asks that were never answered */
         for (void *v = zhashx_first (e->asked); v; v = zhashx_next (e->asked))
@@ -1354,7 +1399,8 @@ s_start (s_engine_t *e, char *why, size_t len)
     zsock_set_linger (e->router, 0);
     if (zmq_socket_monitor (zsock_resolve (e->router), S_MONITOR,
                             ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL |
-                                ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL) != 0 ||
+                                ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_ACCEPTED |
+                                ZMQ_EVENT_DISCONNECTED) != 0 ||
         !(e->monitor = zsock_new_pair (">" S_MONITOR))) {
         snprintf (why, len, "cannot watch the handshakes of its peer socket");
         return -1;
@@ -1364,6 +1410,13 @@ s_start (s_engine_t *e, char *why, size_t len)
                   zmq_strerror (zmq_errno ()));
         return -1;
     }
+    char *at = e->a->bind[0] ? zsock_last_endpoint (e->router) : NULL;
+    snprintf (e->bound, sizeof e->bound, "%s", at ? at : e->a->bind);
+    zstr_free (&at);
+    struct rlimit files;
+    e->inbound_max = getrlimit (RLIMIT_NOFILE, &files) == 0 && files.rlim_cur != RLIM_INFINITY
+                         ? files.rlim_cur / 2
+                         : UINT64_MAX;
     e->poller = zpoller_new (vf_zap_socket (e->zap), e->router, e->stored, e->done, e->ctl,
                              e->monitor, NULL);
     if (vf_verifier_connect (e->verify, e->a->verifiers) != 0 || !e->poller) {

@@ -29,6 +29,7 @@
 #include "vf_api.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -68,6 +69,15 @@ static zlistx_t *s_socks;
 static int s_fds[4096];
 static int s_nfds;
 static char s_mounted[400];
+static char *s_kept[8]; /* strings of the running test */
+static int s_nkept;
+
+static char *
+s_keep (char *text)
+{
+    assert_true (s_nkept < 8);
+    return s_kept[s_nkept++] = text;
+}
 
 static void
 s_sock_free (void **item)
@@ -94,6 +104,8 @@ s_exhaust_teardown (void **state)
     while (s_nfds > 0)
         close (s_fds[--s_nfds]);
     s_fake_destroy (&s_fake);
+    while (s_nkept > 0)
+        free (s_kept[--s_nkept]);
     if (s_mounted[0] && umount2 (s_mounted, MNT_DETACH) != 0)
         fprintf (stderr, "cannot unmount %s: %s\n", s_mounted, strerror (errno));
     s_mounted[0] = '\0';
@@ -304,8 +316,8 @@ test_a_full_store_refuses_cleanly_and_recovers (void **state)
     s_init_listening (b, 17452);
     s_config_edit (a, "map_size = 4G", "map_size = 1M");
     pid_t pa = s_start (a), pb = s_start (b);
-    char *ka = s_key_of (a), *kb = s_key_of (b);
-    char *wool = s_network_create (a, "wool");
+    char *ka = s_keep (s_key_of (a)), *kb = s_keep (s_key_of (b));
+    char *wool = s_keep (s_network_create (a, "wool"));
     s_network_join (b, "wool", wool);
     s_peer_add (a, "wool", kb, NULL);
     s_peer_add (b, "wool", ka, "tcp://127.0.0.1:17451");
@@ -372,9 +384,6 @@ test_a_full_store_refuses_cleanly_and_recovers (void **state)
     assert_int_equal (s_db_check (a), 0);
     s_tally_print (&tally);
     json_decref (from_b);
-    free (ka);
-    free (kb);
-    free (wool);
     assert_int_equal (tally.lost, 0);
     assert_int_equal (tally.crashes, 0);
 }
@@ -448,6 +457,193 @@ test_a_full_disk_is_reported_and_reads_go_on (void **state)
     pa = s_start (a);
     tally.lost = s_missing (NULL);
     tally.crashes += s_died (pa) || s_stop (pa) != 0;
+    s_tally_print (&tally);
+    assert_int_equal (tally.lost, 0);
+    assert_int_equal (tally.crashes, 0);
+}
+
+/* ------------------------------------------------- too many connections */
+
+/*  A raw TCP connection to the node's peer port, kept open (closed at
+    teardown); false if the node refused it. */
+static bool
+s_tcp_open (int port)
+{
+    int fd = socket (AF_INET, SOCK_STREAM, 0);
+    assert_true (fd >= 0);
+    struct sockaddr_in addr = { .sin_family = AF_INET, .sin_port = htons ((uint16_t) port) };
+    addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+    if (connect (fd, (struct sockaddr *) &addr, sizeof addr) != 0) {
+        close (fd);
+        return false;
+    }
+    assert_true (s_nfds < (int) (sizeof s_fds / sizeof s_fds[0]));
+    s_fds[s_nfds++] = fd;
+    return true;
+}
+
+static void
+s_close_all (void)
+{
+    zlistx_purge (s_socks);
+    while (s_nfds > 0)
+        close (s_fds[--s_nfds]);
+}
+
+/*  One honest entry each way between a and b, acknowledged on both. */
+static void
+s_honest_both_ways (s_tally_t *t, const char *a, const char *b, const char *tag)
+{
+    const char *dirs[2][2] = { { a, b }, { b, a } };
+    for (int k = 0; k < 2; k++) {
+        char iri[128];
+        snprintf (iri, sizeof iri, "urn:%s:%lld", tag, t->acked);
+        char *id = s_publish_entry (dirs[k][0], iri, "\"public\"");
+        s_ack (t, dirs[k][0], id);
+        bool there = false;
+        for (int w = 0; w < 200 && !(there = s_holds_entry (dirs[k][1], id)); w++)
+            zclock_sleep (50);
+        if (!there)
+            fail_msg ("%s never reached %s", iri, dirs[k][1]);
+        json_array_append_new (s_acked, json_pack ("{s:s, s:s}", "id", id, "dir", dirs[k][1]));
+        free (id);
+    }
+}
+
+/*  How many files the process has open. */
+static int
+s_fd_count (pid_t pid)
+{
+    char path[64];
+    snprintf (path, sizeof path, "/proc/%d/fd", (int) pid);
+    DIR *d = opendir (path);
+    int n = 0;
+    while (d && readdir (d))
+        n++;
+    if (d)
+        closedir (d);
+    return n - 2; /* . and .. */
+}
+
+/*  vfctl status on dir succeeds. */
+static void
+s_vfctl_status_ok (const char *dir)
+{
+    const char *args[] = { "status", "-d", dir, NULL };
+    assert_int_equal (s_exec ("vfctl", args), 0);
+}
+
+/*  A (17455) dials its honest peer B (17456). Hundreds of connections
+    reach A at once: CURVE clients that are no members, connections of one
+    member that each greet, raw TCP connections that never greet, and
+    control clients that ask and never read. A refuses what it must,
+    answers its API and vfctl, and exchanges entries with B all along, its
+    memory bounded. Then A again with a limit of 256 open files: raw TCP
+    connections beyond what it may hold. It stops listening for peers for
+    a moment rather than run out (its API would then fail, and libzmq
+    aborts the process when a control client connects with no file
+    descriptor left), and goes on serving B and the API. */
+static void
+test_too_many_connections (void **state)
+{
+    char a[300], b[300];
+    snprintf (a, sizeof a, "%s/conn-a", s_dir);
+    snprintf (b, sizeof b, "%s/conn-b", s_dir);
+    s_init_listening (a, 17455);
+    s_init_listening (b, 17456);
+    pid_t pa = s_start (a), pb = s_start (b);
+    char *ka = s_keep (s_key_of (a)), *kb = s_keep (s_key_of (b));
+    char *wool = s_keep (s_network_create (a, "wool"));
+    s_network_join (b, "wool", wool);
+    s_peer_add (a, "wool", kb, "tcp://127.0.0.1:17456");
+    s_peer_add (b, "wool", ka, NULL);
+    s_fake_t *f = &s_fake;
+    s_fake_new (f);
+    s_peer_add (a, "wool", f->key, NULL);
+    s_wait_connected (a, kb);
+    bool lng = s_long_form ();
+    s_tally_t tally = { .name = "too_many_connections", .rounds = lng ? 3 : 1 };
+    s_honest_both_ways (&tally, a, b, "conn");
+    uint8_t server[VF_KEY_BYTES];
+    s_node_curve (a, server);
+    long rss = s_rss_kib (pa);
+    int ncurve = lng ? 400 : 150, nmember = lng ? 100 : 30, nraw = lng ? 1500 : 300,
+        nctl = lng ? 600 : 150;
+    for (int round = 0; round < tally.rounds; round++) {
+        int64_t refused = s_peers_counter (a, "handshakes_refused");
+        for (int k = 0; k < ncurve; k++) { /* keys of no shared network */
+            zcert_t *cert = zcert_new ();
+            zsock_t *s = zsock_new (ZMQ_DEALER);
+            zsock_set_linger (s, 0);
+            zcert_apply (cert, s);
+            zsock_set_curve_serverkey_bin (s, server);
+            zsock_connect (s, "tcp://127.0.0.1:17455");
+            zstr_send (s, "hello?");
+            zlistx_add_end (s_socks, s);
+            zcert_destroy (&cert);
+        }
+        vf_wire_msg_t hello = s_hello (f, VF_WIRE_VERSION);
+        for (int k = 0; k < nmember; k++) { /* one member, many connections */
+            zsock_t *s = s_dial (f, 17455, server);
+            s_send (s, &hello);
+            zlistx_add_end (s_socks, s);
+        }
+        for (int k = 0; k < nraw; k++) /* connections that never greet */
+            assert_true (s_tcp_open (17455));
+        for (int k = 0; k < nctl; k++) { /* control clients that never read */
+            zsock_t *s = zsock_new (ZMQ_DEALER);
+            zsock_set_linger (s, 0);
+            zsock_connect (s, "ipc://%s/control.sock", a);
+            for (int i = 0; i < 3; i++)
+                zstr_send (s, "{\"request\": \"status\"}");
+            zlistx_add_end (s_socks, s);
+        }
+        tally.bad_inputs += ncurve + nmember + nraw + nctl;
+        if (!s_answers_within (a, 2000))
+            fail_msg ("round %d: A did not answer within 2 s", round);
+        s_vfctl_status_ok (a);
+        s_honest_both_ways (&tally, a, b, "conn");
+        for (int k = 0; k < 50 && s_peers_counter (a, "handshakes_refused") < refused + ncurve; k++)
+            zclock_sleep (100);
+        assert_true (s_peers_counter (a, "handshakes_refused") >= refused + ncurve);
+        s_expect_rss_bounded (pa, rss, "hundreds of connections");
+        s_close_all ();
+        s_honest_both_ways (&tally, a, b, "conn");
+    }
+
+    /*  beyond what A may open: 256 files */
+    assert_int_equal (s_stop (pa), 0);
+    struct rlimit was, low = { 256, 256 };
+    assert_int_equal (getrlimit (RLIMIT_NOFILE, &was), 0);
+    low.rlim_max = was.rlim_max;
+    assert_int_equal (setrlimit (RLIMIT_NOFILE, &low), 0);
+    pa = s_start (a); /* inherits the limit */
+    assert_int_equal (setrlimit (RLIMIT_NOFILE, &was), 0);
+    s_wait_connected (a, kb);
+    /*  raw connections, 50 at a time, until A holds nearly all it may
+        open (or refuses them) */
+    int opened = 0, tried = 0, fds = s_fd_count (pa);
+    for (int k = 0; k < (lng ? 60 : 15) && fds < 250; k++) {
+        for (int i = 0; i < 50; i++, tried++)
+            opened += s_tcp_open (17455);
+        zclock_sleep (300);
+        fds = s_fd_count (pa);
+    }
+    tally.bad_inputs += tried;
+    printf ("# %d of %d connections opened to a node that may open 256 files; it holds %d\n",
+            opened, tried, fds);
+    for (int k = 0; k < 20; k++) { /* control clients come and go meanwhile */
+        if (!s_answers_within (a, 5000))
+            fail_msg ("A did not answer with %d connections open (%s)", opened,
+                      s_died (pa) ? "it died" : "still running");
+    }
+    s_vfctl_status_ok (a);
+    s_honest_both_ways (&tally, a, b, "limit");
+    s_close_all ();
+    s_honest_both_ways (&tally, a, b, "limit");
+    tally.lost = s_missing (NULL);
+    tally.crashes += s_died (pa) || s_stop (pa) != 0;
+    tally.crashes += s_died (pb) || s_stop (pb) != 0;
     s_tally_print (&tally);
     assert_int_equal (tally.lost, 0);
     assert_int_equal (tally.crashes, 0);
@@ -562,6 +758,8 @@ main (void)
                                          s_exhaust_setup, s_exhaust_teardown),
         cmocka_unit_test_setup_teardown (test_a_full_disk_is_reported_and_reads_go_on,
                                          s_exhaust_setup, s_exhaust_teardown),
+        cmocka_unit_test_setup_teardown (test_too_many_connections, s_exhaust_setup,
+                                         s_exhaust_teardown),
         cmocka_unit_test_setup_teardown (test_a_control_client_that_never_reads, s_exhaust_setup,
                                          s_exhaust_teardown),
         cmocka_unit_test_setup_teardown (test_a_late_peer_engine_answer_is_not_the_next_ones,
