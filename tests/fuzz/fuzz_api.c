@@ -5,10 +5,11 @@
     against a real store.
 
     The node is the spinning co-op of docs/examples (identity from a fixed
-    seed) in a temporary directory made once: its store holds the farm's
-    records (public, signed by the farm) and its own (to its network), so
-    that get, query, resource, process, trace, pending and confirm find
-    something; DIR/networks.json names both co-ops. It is offline
+    seed) in a temporary directory made once ($TMPDIR, else /dev/shm, else
+    /tmp): its store holds the farm's records (public, signed by the farm)
+    and its own (to its network), so that get, query, resource, process,
+    trace, pending and confirm find something; DIR/networks.json names
+    both co-ops. It is offline
     (peer_ctl NULL): peer requests must answer not_running, and networks
     is read from the file.
 
@@ -30,6 +31,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "vf_api.h"
 #include "vf_jsonld.h"
@@ -220,7 +222,9 @@ s_init (void)
 {
     uint8_t seed[VF_SEED_BYTES], wool[VF_KEY_BYTES];
     const char *tmp = getenv ("TMPDIR");
-    snprintf (s_dir, sizeof s_dir, "%s/vf-fuzz-api-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!tmp || !*tmp)
+        tmp = access ("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp"; /* tmpfs: fast */
+    snprintf (s_dir, sizeof s_dir, "%s/vf-fuzz-api-XXXXXX", tmp);
     if (!mkdtemp (s_dir))
         abort ();
     atexit (s_cleanup);
