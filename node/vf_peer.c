@@ -952,19 +952,24 @@ s_from_monitor (s_engine_t *e)
             zmsg_destroy (&msg);
             return;
         }
+        /*  a rate limit per kind: a flood of one does not hide the others */
         char why[128];
-        if (event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
+        const char *kind = "handshake-other";
+        if (event == ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL) {
+            kind = "handshake-closed";
             snprintf (why, sizeof why, "that closed or timed out during its handshake (%s)",
                       strerror ((int) value));
-        else if (value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH)
+        } else if (value == ZMQ_PROTOCOL_ERROR_ZMTP_MECHANISM_MISMATCH) {
+            kind = "handshake-no-curve";
             snprintf (why, sizeof why, "without CURVE (another security mechanism, or none)");
-        else if (value == ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC)
+        } else if (value == ZMQ_PROTOCOL_ERROR_ZMTP_CRYPTOGRAPHIC) {
+            kind = "handshake-key";
             snprintf (why, sizeof why, "whose CURVE handshake failed (it lacks this node's key)");
-        else
+        } else
             snprintf (why, sizeof why, "that broke the ZeroMQ handshake (protocol error 0x%x)",
                       (unsigned) value);
         e->refused_early++;
-        VF_LOG_LIMITED ("handshake-failed", VF_LOG_LEVEL_NOTICE, "refused a connection %s", why);
+        VF_LOG_LIMITED (kind, VF_LOG_LEVEL_NOTICE, "refused a connection %s", why);
     }
     zmsg_destroy (&msg);
 }
