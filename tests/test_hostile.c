@@ -36,8 +36,9 @@
 
     Each of those scenarios prints one line that other tools parse:
         FAULTS<TAB>name<TAB>rounds<TAB>acked<TAB>lost<TAB>bad_inputs<TAB>crashes
-    VF_FAULTS_LONG=1 runs more rounds and bigger floods; VF_TEST_ONLY=NAME
-    runs one test.
+    VF_FAULTS_LONG=1 runs more rounds and bigger floods, VF_FAULTS_ROUNDS=N
+    exactly N rounds where a scenario has rounds; VF_TEST_ONLY=NAME runs
+    one test.
 
     Ports 17301-17306 and 17441-17450. Every node is killed at teardown,
     even after a failure (tests/node_support.h).
@@ -500,6 +501,17 @@ s_long_form (void)
 {
     const char *v = getenv ("VF_FAULTS_LONG");
     return v && *v && strcmp (v, "0") != 0;
+}
+
+/*  Rounds of a scenario: VF_FAULTS_ROUNDS if set, else the short or the
+    long form's number. */
+static int
+s_rounds (int short_form, int long_form)
+{
+    const char *v = getenv ("VF_FAULTS_ROUNDS");
+    if (v && atoi (v) > 0)
+        return atoi (v);
+    return s_long_form () ? long_form : short_form;
 }
 
 /*  Did the node die without being asked? (reaped, so that teardown does
@@ -1097,7 +1109,7 @@ test_every_hostile_input_is_named_counted_and_banned (void **state)
     s_target_t t;
     const char *edits[] = { "ban_after = 20", "ban_after = 1", NULL };
     s_target_start (&t, "every", 17441, edits);
-    s_tally_t tally = { .name = "hostile_inputs", .rounds = s_long_form () ? 3 : 1 };
+    s_tally_t tally = { .name = "hostile_inputs", .rounds = s_rounds (1, 3) };
     s_fake_t *f = &s_fake;
     size_t nbad = sizeof s_bad_inputs / sizeof s_bad_inputs[0];
     s_honest_round (&tally, t.a, t.b, t.ka, t.kb, NULL);
@@ -1238,7 +1250,7 @@ test_what_is_not_a_fault_never_bans (void **state)
                             NULL };
     s_target_start (&t, "floods", 17443, edits);
     bool lng = s_long_form ();
-    s_tally_t tally = { .name = "hostile_floods", .rounds = lng ? 10 : 1 };
+    s_tally_t tally = { .name = "hostile_floods", .rounds = s_rounds (1, 10) };
     s_fake_t *f = &s_fake;
     s_honest_round (&tally, t.a, t.b, t.ka, t.kb, NULL);
     s_fake_join (&t, f);
@@ -1355,8 +1367,10 @@ test_what_is_not_a_fault_never_bans (void **state)
     assert_true (s_peer_number (t.a, f->key, "to_fetch") <= 65536 + 4096);
     s_expect_rss_bounded (t.pa, rss, "a flood of HAVE");
 
-    /*  asks for everything it may hold, credit to match, and the replies
-        never read; then pings never answered */
+    /*  asks for a hundred entries it may hold, again and again, credit to
+        match, and the replies never read; then pings never answered. (What
+        the node queues for a peer that does not read is bounded by its
+        send high-water mark, 1000 frames: 25 KiB frames here) */
     r = s_request (t.a, "{\"request\": \"export\", \"limit\": 1000}");
     size_t nall = json_array_size (json_object_get (s_result (r), "entries"));
     uint8_t (*all)[VF_HASH_BYTES] = calloc (nall, VF_HASH_BYTES);
@@ -1365,7 +1379,7 @@ test_what_is_not_a_fault_never_bans (void **state)
     json_array_foreach (json_object_get (s_result (r), "entries"), k, e) {
         const char *id =
             json_string_value (json_object_get (json_object_get (e, "vfn:entry"), "vfn:id"));
-        if (strcmp (id, t.secret) != 0) /* that one would be a fault */
+        if (strcmp (id, t.secret) != 0 && nwant < 100) /* that one would be a fault */
             assert_int_equal (vf_text_decode (all[nwant++], VF_TEXT_ID, id, NULL), 0);
     }
     json_decref (r);
@@ -1554,7 +1568,7 @@ test_clients_that_are_not_members_get_nothing (void **state)
 {
     s_target_t t;
     s_target_start (&t, "unauth", 17447, NULL);
-    s_tally_t tally = { .name = "unauthorised_clients", .rounds = s_long_form () ? 20 : 1 };
+    s_tally_t tally = { .name = "unauthorised_clients", .rounds = s_rounds (1, 20) };
     s_honest_round (&tally, t.a, t.b, t.ka, t.kb, NULL);
     const char *honest = json_string_value (json_object_get (json_array_get (s_acked, 0), "id"));
     s_fake_t *f = &s_fake;
@@ -1726,7 +1740,7 @@ test_a_flood_starves_nothing_else (void **state)
 {
     s_target_t t;
     s_target_start (&t, "starve", 17449, NULL);
-    s_tally_t tally = { .name = "hostile_sustained_flood", .rounds = s_long_form () ? 20 : 4 };
+    s_tally_t tally = { .name = "hostile_sustained_flood", .rounds = s_rounds (4, 20) };
     s_fake_t *f = &s_fake;
     s_honest_round (&tally, t.a, t.b, t.ka, t.kb, NULL);
     s_fake_join (&t, f);
