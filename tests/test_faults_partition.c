@@ -35,7 +35,7 @@
     entry announced on both must be asked for on the second.
 
     Short form by default (one cut, one pause, one one-sided pause; about
-    25 s with ASan). VF_FAULTS_LONG=1: all ten ways to cut six nodes into
+    20 s with ASan). VF_FAULTS_LONG=1: all ten ways to cut six nodes into
     halves, six pauses (of each node; one shorter than peer/timeout, one
     just over it, one three times as long), three one-sided pauses.
     VF_FAULTS_ROUNDS=N: exactly N rounds of each. VF_FAULTS_SEED=S replays
