@@ -76,7 +76,8 @@ typedef struct {
     const char *name;
     int rounds;
     int64_t acked, lost, crashes, problems;
-    int cut_in_commit; /* imports killed while the writer wrote their pages */
+    int answered, all_stored, none_stored; /* how imports ended */
+    int cut_in_commit; /* of none_stored: killed while the writer wrote their pages */
     char first_problem[600];
 } s_tally_t;
 
@@ -568,19 +569,67 @@ s_load (s_pair_t *p, s_tally_t *t, s_import_t *imp, int64_t kill_at, int64_t p_m
     zsock_destroy (&imp->sock);
 }
 
-/*  The size of the LMDB data file of the node in dir. LMDB writes a
-    transaction's pages (growing the file) before the meta page that
-    makes them count: an import killed with none of it stored while the
-    file grew by more than S_COMMIT_GROWTH was cut inside the commit. */
-#define S_COMMIT_GROWTH (512 * 1024)
+/*  Telling a kill inside the writer's commit. LMDB writes a
+    transaction's pages, beyond the store's committed end, before the
+    meta page that makes them count: after an unanswered import left
+    none of its entries, more than S_COMMIT_WRITTEN bytes beyond the
+    committed end that changed during the round (the small batches in
+    flight write far less) mean the kill landed inside its commit. The
+    file's size alone would not tell: a commit cut earlier leaves the
+    file grown, and the next ones write over that. */
+#define S_COMMIT_WRITTEN (512 * 1024)
 
-static int64_t
-s_data_size (const char *dir)
+typedef struct {
+    uint64_t used; /* the committed end (bytes) */
+    char *tail;    /* the file from there to its end */
+    size_t len;
+} s_tail_t;
+
+/*  The committed end of the store in dir and the bytes after it. */
+static void
+s_tail_read (const char *dir, s_tail_t *tail)
 {
     char path[400];
+    s_path (path, sizeof path, dir, "store");
+    vf_store_t *st = NULL;
+    vf_store_opts_t opts = { 0, true };
+    vf_store_stat_t stat;
+    vf_err_t err = { 0 };
+    memset (tail, 0, sizeof *tail);
+    if (vf_store_open (&st, path, &opts, &err) == 0 && vf_store_stat (st, &stat, &err) == 0)
+        tail->used = stat.map_used;
+    vf_store_destroy (&st);
     s_path (path, sizeof path, dir, "store/data.mdb");
-    struct stat st;
-    return stat (path, &st) == 0 ? (int64_t) st.st_size : 0;
+    FILE *f = fopen (path, "rb");
+    if (!f || fseek (f, 0, SEEK_END) != 0) {
+        if (f)
+            fclose (f);
+        return;
+    }
+    long size = ftell (f);
+    if (size > (long) tail->used && fseek (f, (long) tail->used, SEEK_SET) == 0) {
+        tail->len = (size_t) size - tail->used;
+        tail->tail = malloc (tail->len);
+        assert_non_null (tail->tail);
+        tail->len = fread (tail->tail, 1, tail->len, f);
+    }
+    fclose (f);
+}
+
+/*  Bytes beyond the committed end of after that were not there, as they
+    are now, in before. */
+static size_t
+s_tail_written (const s_tail_t *before, const s_tail_t *after)
+{
+    size_t written = 0;
+    for (size_t at = 0; at < after->len; at += 4096) {
+        size_t n = after->len - at < 4096 ? after->len - at : 4096;
+        uint64_t off = after->used + at; /* in the file */
+        bool same = off >= before->used && off - before->used + n <= before->len &&
+                    memcmp (before->tail + (off - before->used), after->tail + at, n) == 0;
+        written += same ? 0 : n;
+    }
+    return written;
 }
 
 /*  One round: load, kill, check V down, restart, check both caught up. */
@@ -588,9 +637,16 @@ static bool
 s_round (s_pair_t *p, s_tally_t *t, int round, s_import_t *imp, int64_t kill_at)
 {
     int64_t p_more = s_between (&p->rng, 0, 600);
-    int64_t acked_before = t->acked, size_before = s_data_size (p->v);
+    int64_t acked_before = t->acked;
+    s_tail_t before = { 0 }, after = { 0 };
+    if (imp->request)
+        s_tail_read (p->v, &before);
     s_load (p, t, imp, kill_at, p_more);
-    int64_t grew = s_data_size (p->v) - size_before;
+    if (imp->request)
+        s_tail_read (p->v, &after);
+    size_t written = s_tail_written (&before, &after);
+    free (before.tail);
+    free (after.tail);
     /*  V is down: its store as the kill left it */
     s_db_check (p->v, t);
     int64_t gone = s_missing (p->v, p->acked_v, "V's acknowledged, after the kill", false);
@@ -618,15 +674,18 @@ s_round (s_pair_t *p, s_tally_t *t, int round, s_import_t *imp, int64_t kill_at)
     s_expect_alive (p->pp, p->plog, &p->plog_at, t, "P");
     t->rounds++;
     char what[96] = "";
+    t->answered += imp->request && imp->answered;
     if (imp->request && imp->answered)
         snprintf (what, sizeof what, " (import of %zu answered at %" PRId64 " ms)",
                   json_array_size (imp->ids), imp->answered_at);
     else if (imp->request) {
-        bool in_commit = partial != 0 && grew >= S_COMMIT_GROWTH;
+        bool in_commit = partial != 0 && written >= S_COMMIT_WRITTEN;
         snprintf (what, sizeof what, " (import of %zu unanswered: %s stored%s)",
                   json_array_size (imp->ids), partial == 0 ? "all" : "none",
                   in_commit ? ", cut inside the commit" : "");
         t->cut_in_commit += in_commit;
+        t->all_stored += partial == 0;
+        t->none_stored += partial != 0;
     }
     printf ("faults_crash: %s round %d: killed at %" PRId64 " ms, %" PRId64
             " acknowledged%s, caught up in %" PRId64 " ms\n",
@@ -791,8 +850,10 @@ test_kill_during_import (void **state)
     free (imp.request);
     json_decref (imp.ids);
     vf_identity_destroy (&c);
-    printf ("faults_crash: crash_import: %d of %d imports were cut inside the writer's commit\n",
-            t.cut_in_commit, t.rounds);
+    printf ("faults_crash: crash_import: of %d imports, %d answered, %d killed after their "
+            "commit and before the answer (all stored), %d killed before their commit "
+            "ended (none stored; %d of them inside the commit's page writes)\n",
+            t.rounds, t.answered, t.all_stored, t.none_stored, t.cut_in_commit);
     s_report (&t);
 }
 
