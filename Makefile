@@ -3,6 +3,8 @@
 #   make              release build of every program into build/bin/
 #   make test         install missing Debian packages, build with ASan+UBSan,
 #                     run every unit test and replay the fuzz corpora
+#   make check-faults the fault tests (tests/test_faults_*, test_hostile) in
+#                     their long form under ASan, one table (docs/FAULTS.md)
 #   make demo         install, build, run the demo (tools/demo.sh)
 #   make bench        benchmarks against their ceilings (tools/bench/)
 #   make fuzz         libFuzzer targets (clang) into build/fuzz/
@@ -66,7 +68,7 @@ TESTS     := $(patsubst tests/%.c,$(OUT)/tests/%,$(TEST_SRC))
 REPLAYS   := $(patsubst %,$(OUT)/tests/replay_%,$(FUZZ_NAMES))
 FUZZERS   := $(patsubst %,$(OUT)/fuzz_%,$(FUZZ_NAMES))
 
-.PHONY: bench all deps test check demo fuzz fuzz-build fuzz-long format format-check \
+.PHONY: bench all deps test check check-faults demo fuzz fuzz-build fuzz-long format format-check \
         install uninstall clean need-pkgs tests-build
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -90,6 +92,12 @@ check: need-pkgs tests-build
 	@tests/run-tests.sh $(OUT)/tests
 
 tests-build: $(TESTS) $(REPLAYS) $(PROGRAMS)
+
+# The fault tests in their long form (VF_FAULTS_LONG=1), one after the
+# other, and one table of what each tried and lost (docs/FAULTS.md).
+check-faults: deps
+	@$(MAKE) --no-print-directory BUILD=asan tests-build
+	@tools/check-faults.sh build/asan/tests
 
 # Benchmarks: optimised build, each figure next to its ceiling (no asserts).
 bench: deps
