@@ -636,6 +636,8 @@ s_current (s_ctx_t *c, const char *iri, const char *cls, vf_entry_t **out)
 {
     s_latest_t l = { cls, { 0 }, NULL };
     int rc = s_each_ref (c, iri, VF_ROLE_DEFINES, s_latest, &l);
+    if (rc)
+        vf_entry_destroy (&l.best);
     *out = l.best;
     return rc;
 }
@@ -644,7 +646,8 @@ static int
 s_resource (s_ctx_t *c, const char *iri, json_t **out)
 {
     json_t *state = NULL;
-    vf_entry_t *rec = NULL, *proc = NULL, *spec = NULL;
+    vf_entry_t *rec = NULL, *proc = NULL;
+    *out = NULL;
     int rc = s_read_state (c, iri, &state);
     int rc2 = rc == 0 || rc == VF_ENOTFOUND ? s_current (c, iri, "EconomicResource", &rec) : rc;
     if (rc2)
@@ -654,14 +657,20 @@ s_resource (s_ctx_t *c, const char *iri, json_t **out)
     if (rc)
         goto out;
     json_t *res = rec ? json_deep_copy (rec->body) : json_object ();
-    json_object_update (res, state);
+    if (!res || json_object_update (res, state))
+        rc = vf_err_set (c->err, VF_ENOMEM, "out of memory");
     json_object_del (res, "last");
     const char *p = json_string_value (json_object_get (state, "stageProcess"));
-    if (p && (rc = s_current (c, p, "Process", &proc)) == 0 && proc)
-        json_object_set (res, "stage", json_object_get (proc->body, "basedOn"));
+    if (rc == 0 && p && (rc = s_current (c, p, "Process", &proc)) == 0 && proc) {
+        json_t *stage = json_object_get (proc->body, "basedOn");
+        if (stage && json_object_set (res, "stage", stage))
+            rc = vf_err_set (c->err, VF_ENOMEM, "out of memory");
+    }
     json_object_del (res, "stageProcess");
-    (void) spec;
-    *out = res;
+    if (rc)
+        json_decref (res);
+    else
+        *out = res;
 out:
     json_decref (state);
     vf_entry_destroy (&rec);

@@ -9,19 +9,28 @@
       happened later went into it; a resource reached again from a later
       event (earlier, tracking) adds the events in between (a stock);
     - the breadcrumb of an event (for a trace the last event before it
-      that added to its resource, for a track the first after it) is
-      walked first, and is how a walk goes on from a resource it has
-      visited already; it is the event's neighbour in the ordered refs
-      index, so every node computes the same one;
-    - pickup/dropoff, accept/modify and combine/separate are paired through
-      the pending sets of the algorithm, and a dropoff (modify) whose
-      resource no pickup (accept) of the same process names pairs with the
-      pickups (accepts) whose resource no dropoff (modify) of that process
-      names: the goods changed their name in the process (the apples shape);
+      that added to its resource, for a track the first after it that took
+      from it) is walked first, and is how a walk goes on from a resource
+      it has visited already; it is the event's neighbour in the ordered
+      refs index, so every node computes the same one; each resource's
+      list of possible breadcrumbs is read once per walk and searched;
+    - pickup/dropoff and accept/modify are paired per process and
+      resource, combine/separate per resource, through the pending sets of
+      the algorithm; a dropoff (modify) whose resource no pickup (accept)
+      of the same process names pairs with the pickups (accepts) whose
+      resource no dropoff (modify) of that process names: the goods changed
+      their name in the process (the apples shape);
     - an event naming another owner's resource crosses to that resource
       only once the owner confirmed it, unless pending events are asked for;
     - a transfer that names no receiving resource links to the resources
-      with the same trackingIdentifier or ofBatchLot.
+      with the same trackingIdentifier or ofBatchLot that belong to its
+      receiver or conform to the same specification;
+    - an item left unexpanded by max_depth is expanded after all when the
+      walk reaches it again in fewer steps; the items are then put back in
+      depth-first order;
+    - a walk reads at most S_READS_PER_ITEM records per item it may return
+      (and at least S_READS_MIN): it stops there, truncated, whatever the
+      shape of the graph.
 */
 #include "vf_trace.h"
 
@@ -38,6 +47,13 @@ typedef enum { S_RESOURCE, S_PROCESS, S_EVENT } s_kind_t;
 static const char *s_kind_class[] = { "EconomicResource", "Process", "EconomicEvent" };
 
 /*  A step the walk may take. */
+/*  Records a walk may read per item it may return, and at least: the
+    bound on a walk's cost whatever the graph (a stock taken from by many
+    processes, a lot code shared by many resources). */
+#define S_READS_PER_ITEM 100
+#define S_READS_MIN 100000
+
+/*  A step the walk may take. */
 typedef struct {
     s_kind_t kind;
     char *iri;
@@ -51,9 +67,11 @@ typedef struct {
     char *iri;
     vf_entry_t *ev;
     long parent;
+    long first, last, next; /* children, in the order taken; -1: none */
     size_t depth;
     const char *via;
     bool pending, boundary, unknown;
+    bool cut;              /* not expanded because of max_depth */
     char org[VF_TEXT_MAX]; /* vfk_... or "" */
     char *agent;           /* unknown items: the agent the referring event names */
 } s_item_t;
@@ -64,6 +82,13 @@ typedef struct {
     size_t n, next;
 } s_frame_t;
 
+/*  The order keys of the events of one resource that can be a breadcrumb
+    in this walk's direction, ascending. */
+typedef struct {
+    uint8_t (*k)[VF_ORDER_KEY_BYTES];
+    size_t n;
+} s_crumbs_t;
+
 typedef struct {
     vf_store_t *self;
     MDB_txn *txn;
@@ -72,11 +97,21 @@ typedef struct {
     size_t max;
     s_item_t *items;
     size_t n, cap;
-    json_t *seen;     /* visited: kind letter + IRI, or "e" + entry id -> true */
-    json_t *pairs[3]; /* pickup/dropoff, accept/modify, combine/separate: resource IRI -> count */
+    json_t *seen;     /* visited: kind letter + IRI, or "e" + entry id -> item index */
+    json_t *pairs[3]; /* pickup/dropoff, accept/modify: process + resource, combine/separate:
+                         resource -> count */
     json_t *agents;   /* agent IRI -> name | null */
-    json_t *bounds;   /* visited resource -> the bound it was expanded with (s_set_bound) */
-    bool truncated;
+    json_t *owners;   /* agent IRI -> vfk_... of its record's author | null */
+    json_t *bounds;   /* visited resource -> the bound it was expanded with (s_keep_bound) */
+    json_t *later;    /* resource not expanded yet -> the furthest bound it was reached with */
+    json_t *crumbs;   /* resource IRI -> index in crumb */
+    s_crumbs_t *crumb;
+    size_t ncrumb;
+    json_t *procs; /* process IRI -> the resources its pair events name (s_proc_names) */
+    json_t *lots;  /* field, value -> the resources whose current record has it (s_lot) */
+    size_t reads, budget;
+    const char *limit; /* what stopped the walk early: "max_items" | "reads" */
+    bool moved;        /* an item was reparented (s_walk) */
 } s_walk_t;
 
 /* ------------------------------------------------------------- helpers */
@@ -183,27 +218,79 @@ s_cands_add (s_walk_t *w, s_cands_t *l, s_kind_t kind, const char *iri, vf_entry
     return 0;
 }
 
-/*  The visited-set key of a step (caller frees it): "e" and the entry id
-    for events, "r" or "p" and the IRI for resources and processes. */
-static char *
-s_seen_key (s_kind_t kind, const char *iri, const vf_entry_t *ev)
+/*  The longest visited-set key: a kind letter and an IRI. */
+#define S_KEY_MAX (VF_IRI_MAX + 2)
+
+/*  The visited-set key of a step in key: "e" and the entry id for events,
+    "r" or "p" and the IRI for resources and processes; NULL (and err set)
+    for an IRI longer than any the store holds. */
+static const char *
+s_seen_key (s_walk_t *w, s_kind_t kind, const char *iri, const vf_entry_t *ev, char key[S_KEY_MAX])
 {
     char id[VF_TEXT_MAX];
     const char *name = kind == S_EVENT ? vf_text_encode (id, VF_TEXT_ID, ev->id) : iri;
-    size_t len = strlen (name) + 2;
-    char *key = malloc (len);
-    if (key)
-        snprintf (key, len, "%c%s", kind == S_EVENT ? 'e' : kind == S_RESOURCE ? 'r' : 'p', name);
+    int n = snprintf (key, S_KEY_MAX, "%c%s",
+                      kind == S_EVENT      ? 'e'
+                      : kind == S_RESOURCE ? 'r'
+                                           : 'p',
+                      name);
+    if (n < 0 || n >= S_KEY_MAX) {
+        vf_err_set (w->err, VF_ETOOBIG, "an IRI of more than %d bytes in the walk", VF_IRI_MAX);
+        return NULL;
+    }
     return key;
 }
 
-static bool
-s_seen (s_walk_t *w, s_kind_t kind, const char *iri, const vf_entry_t *ev)
+/*  The index of the item the walk took for this step in *at, -1 when it
+    has not taken it. */
+static int
+s_find (s_walk_t *w, s_kind_t kind, const char *iri, const vf_entry_t *ev, long *at)
 {
-    char *key = s_seen_key (kind, iri, ev);
-    bool seen = !key || json_object_get (w->seen, key) != NULL; /* no memory: do not walk on */
-    free (key);
-    return seen;
+    char key[S_KEY_MAX];
+    *at = -1;
+    if (!s_seen_key (w, kind, iri, ev, key))
+        return VF_ETOOBIG;
+    json_t *v = json_object_get (w->seen, key);
+    if (v)
+        *at = (long) json_integer_value (v);
+    return 0;
+}
+
+/*  Count one read against the walk's budget. */
+static int
+s_read (s_walk_t *w)
+{
+    if (++w->reads <= w->budget)
+        return 0;
+    w->limit = "reads";
+    return vf_err_set (w->err, VF_ETOOBIG, "the walk read %zu records, its limit", w->budget);
+}
+
+static int
+s_load (s_walk_t *w, const uint8_t id[VF_HASH_BYTES], vf_entry_t **e)
+{
+    int rc = s_read (w);
+    return rc ? rc : vf_store_load_id (w->self, w->txn, id, e, w->err);
+}
+
+/*  The current record of iri of class cls, or NULL (vf_project_current). */
+static int
+s_current (s_walk_t *w, const char *iri, const char *cls, vf_entry_t **rec)
+{
+    *rec = NULL;
+    int rc = s_read (w);
+    return rc ? rc : vf_project_current (w->self, w->txn, iri, cls, rec, w->err);
+}
+
+/*  Is e the event that counts under its IRI? */
+static int
+s_counts (s_walk_t *w, const vf_entry_t *e, bool *yes)
+{
+    *yes = false;
+    if (strcmp (e->cls, "EconomicEvent") != 0)
+        return 0;
+    int rc = s_read (w);
+    return rc ? rc : vf_project_counts (w->self, w->txn, e, yes, w->err);
 }
 
 /* ------------------------------------------------------------- lookups */
@@ -250,7 +337,7 @@ s_events_free (s_events_t *l)
 static bool
 s_seen_id (s_walk_t *w, const uint8_t id[VF_HASH_BYTES])
 {
-    char key[VF_TEXT_MAX + 1];
+    char key[VF_TEXT_MAX + 2];
     key[0] = 'e';
     vf_text_encode (key + 1, VF_TEXT_ID, id);
     return json_object_get (w->seen, key) != NULL;
@@ -277,9 +364,9 @@ s_events (s_walk_t *w, const char *iri, vf_role_t role, const uint8_t *lo, const
             !(unseen && s_seen_id (w, (const uint8_t *) v.mv_data + 8))) {
             vf_entry_t *e = NULL;
             bool counts = false;
-            rc = vf_store_load_id (w->self, w->txn, (const uint8_t *) v.mv_data + 8, &e, w->err);
-            if (rc == 0 && strcmp (e->cls, "EconomicEvent") == 0)
-                rc = vf_project_counts (w->self, w->txn, e, &counts, w->err);
+            rc = s_load (w, (const uint8_t *) v.mv_data + 8, &e);
+            if (rc == 0)
+                rc = s_counts (w, e, &counts);
             if (rc == 0 && counts && out->n == out->cap) {
                 size_t cap = out->cap ? 2 * out->cap : 8;
                 vf_entry_t **grown = realloc (out->e, cap * sizeof *grown);
@@ -313,82 +400,119 @@ s_adds_to (const vf_entry_t *e, const char *iri)
     return s_str (e, "outputOf") || s_is (e, "raise") || s_is (e, "lower");
 }
 
-/*  The event nearest to e under iri || role, before it (before) or after
-    it, that counts and that the walk may cross to iri with; *out NULL when
-    there is none. Walks the dups from e's position outwards and stops at
-    the first that qualifies. */
 static int
-s_nearest (s_walk_t *w, const char *iri, vf_role_t role, const vf_entry_t *e, bool before,
-           vf_entry_t **out)
+s_cmp_order (const void *a, const void *b)
 {
-    *out = NULL;
-    uint8_t key[VF_REF_KEY_BYTES], b[VF_ORDER_KEY_BYTES];
+    return memcmp (a, b, VF_ORDER_KEY_BYTES);
+}
+
+/*  Add to l the order keys of the events under iri || role that can be
+    a breadcrumb on iri: events that count and that the walk may cross to
+    iri with; for a trace only those that added to it. */
+static int
+s_crumbs_scan (s_walk_t *w, const char *iri, vf_role_t role, s_crumbs_t *l, size_t *cap)
+{
+    uint8_t key[VF_REF_KEY_BYTES];
     vf_ref_key (iri, role, key);
-    s_order (e, b);
     MDB_cursor *cur = NULL;
-    MDB_val k = { sizeof key, key }, v = { sizeof b, b };
+    MDB_val k = { sizeof key, key }, v;
     int rc = vf_db_cursor (w->self->db, w->txn, VF_T_REFS, &cur, w->err);
-    int got = rc ? rc : vf_db_cursor_get (w->self->db, cur, &k, &v, MDB_GET_BOTH_RANGE, w->err);
-    if (got == VF_ENOTFOUND && before) {
-        /*  every dup is before e, or there are none */
-        k.mv_size = sizeof key, k.mv_data = key;
-        got = vf_db_cursor_get (w->self->db, cur, &k, &v, MDB_SET_KEY, w->err);
-        if (got == 0)
-            got = vf_db_cursor_get (w->self->db, cur, &k, &v, MDB_LAST_DUP, w->err);
-    }
-    MDB_cursor_op step = before ? MDB_PREV_DUP : MDB_NEXT_DUP;
-    while (got == 0 && rc == 0 && !*out) {
-        int c = memcmp (v.mv_data, b, sizeof b);
-        if (before ? c < 0 : c > 0) {
-            vf_entry_t *cand = NULL;
-            bool counts = false, ok = false, pending;
-            rc = vf_store_load_id (w->self, w->txn, (const uint8_t *) v.mv_data + 8, &cand, w->err);
-            if (rc == 0 && strcmp (cand->cls, "EconomicEvent") == 0)
-                rc = vf_project_counts (w->self, w->txn, cand, &counts, w->err);
-            /*  a trace goes back only to what added to the resource */
-            if (rc == 0 && counts && (!before || s_adds_to (cand, iri)))
-                rc = s_may_cross (w, iri, cand, &ok, &pending);
-            if (rc == 0 && ok)
-                *out = cand, cand = NULL;
-            vf_entry_destroy (&cand);
+    int got = rc ? rc : vf_db_cursor_get (w->self->db, cur, &k, &v, MDB_SET_KEY, w->err);
+    while (got == 0 && rc == 0) {
+        vf_entry_t *e = NULL;
+        bool counts = false, ok = false, pending;
+        rc = s_load (w, (const uint8_t *) v.mv_data + 8, &e);
+        if (rc == 0)
+            rc = s_counts (w, e, &counts);
+        if (rc == 0 && counts && (w->o->forward || s_adds_to (e, iri)))
+            rc = s_may_cross (w, iri, e, &ok, &pending);
+        vf_entry_destroy (&e);
+        if (rc == 0 && ok && l->n == *cap) {
+            size_t grown = *cap ? 2 * *cap : 8;
+            void *k2 = realloc (l->k, grown * sizeof *l->k);
+            if (!k2)
+                rc = vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
+            else
+                l->k = k2, *cap = grown;
         }
-        if (rc == 0 && !*out)
-            got = vf_db_cursor_get (w->self->db, cur, &k, &v, step, w->err);
+        if (rc == 0 && ok)
+            memcpy (l->k[l->n++], v.mv_data, VF_ORDER_KEY_BYTES);
+        if (rc == 0)
+            got = vf_db_cursor_get (w->self->db, cur, &k, &v, MDB_NEXT_DUP, w->err);
     }
     if (cur)
         mdb_cursor_close (cur);
-    if (rc == 0 && got != 0 && got != VF_ENOTFOUND)
-        rc = got;
-    return rc;
+    return rc ? rc : got == VF_ENOTFOUND ? 0 : got;
+}
+
+/*  The possible breadcrumbs on resource iri, read once per walk: for a
+    trace the events that added to it (an output, raise, lower or incoming
+    transfer), for a track the events that took from it (that name it as
+    resourceInventoriedAs). */
+static int
+s_crumbs (s_walk_t *w, const char *iri, const s_crumbs_t **out)
+{
+    *out = NULL;
+    json_t *at = json_object_get (w->crumbs, iri);
+    if (at) {
+        *out = &w->crumb[json_integer_value (at)];
+        return 0;
+    }
+    s_crumbs_t l = { NULL, 0 }, *grown = realloc (w->crumb, (w->ncrumb + 1) * sizeof *grown);
+    if (!grown)
+        return vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
+    w->crumb = grown;
+    size_t cap = 0;
+    int rc = s_crumbs_scan (w, iri, VF_ROLE_RESOURCE, &l, &cap);
+    if (rc == 0 && !w->o->forward)
+        rc = s_crumbs_scan (w, iri, VF_ROLE_TO_RESOURCE, &l, &cap);
+    if (rc == 0 && l.n > 1)
+        qsort (l.k, l.n, sizeof *l.k, s_cmp_order);
+    size_t n = 0; /* an event may name the resource in both roles */
+    for (size_t k = 0; k < l.n; k++)
+        if (n == 0 || memcmp (l.k[n - 1], l.k[k], VF_ORDER_KEY_BYTES) != 0)
+            memmove (l.k[n++], l.k[k], VF_ORDER_KEY_BYTES);
+    l.n = n;
+    if (rc == 0 && json_object_set_new (w->crumbs, iri, json_integer ((json_int_t) w->ncrumb)))
+        rc = vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
+    if (rc) {
+        free (l.k);
+        return rc;
+    }
+    w->crumb[w->ncrumb] = l;
+    *out = &w->crumb[w->ncrumb++];
+    return 0;
 }
 
 /*  The breadcrumb of event e on resource iri (the previousEvent of
     algorithms/track.md): for a trace the last event before it that added
-    to the resource (an output, raise, lower or incoming transfer), for a
-    track the first event after it that names the resource, among those the
-    walk may use. Derived from the order
-    of the refs index, so every node that holds the same events has the
-    same breadcrumbs, whatever order they arrived in. *out NULL when there
-    is none. */
+    to the resource, for a track the first event after it that took from
+    it, among those the walk may use. Derived from the order of the refs
+    index, so every node that holds the same events has the same
+    breadcrumbs, whatever order they arrived in. *out NULL when there is
+    none. */
 static int
 s_breadcrumb (s_walk_t *w, const char *iri, const vf_entry_t *e, bool before, vf_entry_t **out)
 {
-    vf_entry_t *a = NULL, *b = NULL;
-    int rc = s_nearest (w, iri, VF_ROLE_RESOURCE, e, before, &a);
-    if (rc == 0)
-        rc = s_nearest (w, iri, VF_ROLE_TO_RESOURCE, e, before, &b);
-    if (a && b && (before ? s_cmp_events (b, a) > 0 : s_cmp_events (b, a) < 0)) {
-        vf_entry_t *t = a;
-        a = b, b = t;
-    }
-    *out = rc == 0 ? (a ? a : b) : NULL;
-    if (*out == a)
-        vf_entry_destroy (&b);
-    else
-        vf_entry_destroy (&a);
+    *out = NULL;
+    const s_crumbs_t *l;
+    int rc = s_crumbs (w, iri, &l);
     if (rc)
-        vf_entry_destroy (out);
-    return rc;
+        return rc;
+    uint8_t b[VF_ORDER_KEY_BYTES];
+    s_order (e, b);
+    size_t lo = 0, hi = l->n; /* the first key >= b (before), > b (after) */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = memcmp (l->k[mid], b, sizeof b);
+        if (before ? c < 0 : c <= 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (before ? lo == 0 : lo == l->n)
+        return 0;
+    return s_load (w, l->k[before ? lo - 1 : lo] + 8, out);
 }
 
 /*  The resource an event takes from or adds to, for its breadcrumb. */
@@ -399,104 +523,190 @@ s_event_resource (const vf_entry_t *e)
     return r ? r : s_str (e, "toResourceInventoriedAs");
 }
 
-static const char *
-s_agent_name (s_walk_t *w, const char *iri)
+/*  What the store holds of agent iri, read once per walk: its name and
+    the co-op that published its record (vfk_...); NULL where it holds no
+    Organization, Person or EcologicalAgent record (or it has no name). */
+static int
+s_agent (s_walk_t *w, const char *iri, const char **name, const char **owner)
 {
-    json_t *known = json_object_get (w->agents, iri);
-    if (known)
-        return json_string_value (known);
-    static const char *classes[] = { "Organization", "Person", "EcologicalAgent" };
-    const char *name = NULL;
-    for (size_t k = 0; k < 3 && !name; k++) {
+    int rc = 0;
+    if (!json_object_get (w->agents, iri)) {
+        static const char *classes[] = { "Organization", "Person", "EcologicalAgent" };
         vf_entry_t *rec = NULL;
-        vf_err_t ignored = { 0 };
-        if (vf_project_current (w->self, w->txn, iri, classes[k], &rec, &ignored) == 0 && rec) {
-            const char *n = s_str (rec, "name");
-            if (n) {
-                json_object_set_new (w->agents, iri, json_string (n));
-                name = json_string_value (json_object_get (w->agents, iri));
-            }
-        }
+        for (size_t k = 0; k < 3 && rc == 0 && !rec; k++)
+            rc = s_current (w, iri, classes[k], &rec);
+        char key[VF_TEXT_MAX];
+        const char *n = s_str (rec, "name");
+        if (rc == 0 &&
+            (json_object_set_new (w->agents, iri, n ? json_string (n) : json_null ()) ||
+             json_object_set_new (w->owners, iri,
+                                  rec ? json_string (vf_text_encode (key, VF_TEXT_KEY, rec->author))
+                                      : json_null ())))
+            rc = vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
         vf_entry_destroy (&rec);
+        if (rc) {
+            json_object_del (w->agents, iri);
+            return rc;
+        }
     }
-    if (!name)
-        json_object_set_new (w->agents, iri, json_null ());
-    return name;
+    if (name)
+        *name = json_string_value (json_object_get (w->agents, iri));
+    if (owner)
+        *owner = json_string_value (json_object_get (w->owners, iri));
+    return 0;
 }
 
 /* ------------------------------------------------- tracking identifiers */
 
+/*  What links a resource by its lot: its IRI and, from its current
+    record, the co-op that published it ("a"), its conformsTo ("c") and
+    primaryAccountable ("p"). */
+static json_t *
+s_lot_info (const char *iri, const vf_entry_t *rec)
+{
+    char key[VF_TEXT_MAX];
+    return json_pack ("{s:s, s:s, s:s?, s:s?}", "@id", iri, "a",
+                      vf_text_encode (key, VF_TEXT_KEY, rec->author), "c",
+                      s_str (rec, "conformsTo"), "p", s_str (rec, "primaryAccountable"));
+}
+
+/*  The resources whose current record (the owner's) has value in field
+    (role: the refs rows of such values), as s_lot_info objects; read once
+    per walk. *out is borrowed. */
+static int
+s_lot (s_walk_t *w, const char *field, vf_role_t role, const char *value, json_t **out)
+{
+    size_t len = strlen (field) + strlen (value) + 2;
+    char *name = malloc (len);
+    if (!name)
+        return vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
+    snprintf (name, len, "%s\x1f%s", field, value);
+    json_t *l = json_object_get (w->lots, name);
+    if (l) {
+        free (name);
+        *out = l;
+        return 0;
+    }
+    l = json_array ();
+    uint8_t key[VF_REF_KEY_BYTES];
+    vf_ref_key (value, role, key);
+    MDB_cursor *cur = NULL;
+    MDB_val kv = { sizeof key, key }, v;
+    int rc = l ? vf_db_cursor (w->self->db, w->txn, VF_T_REFS, &cur, w->err)
+               : vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
+    int got = rc ? rc : vf_db_cursor_get (w->self->db, cur, &kv, &v, MDB_SET_KEY, w->err);
+    while (got == 0 && rc == 0) {
+        vf_entry_t *mate = NULL, *current = NULL;
+        rc = s_load (w, (const uint8_t *) v.mv_data + 8, &mate);
+        const char *other = rc == 0 ? vf_entry_iri (mate) : NULL;
+        if (rc == 0 && strcmp (mate->cls, "EconomicResource") == 0)
+            rc = s_current (w, other, "EconomicResource", &current);
+        /*  only the owner's current record links */
+        const char *now = s_str (current, field);
+        if (rc == 0 && current && memcmp (current->id, mate->id, VF_HASH_BYTES) == 0 && now &&
+            strcmp (now, value) == 0 && json_array_append_new (l, s_lot_info (other, current)))
+            rc = vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
+        vf_entry_destroy (&mate);
+        vf_entry_destroy (&current);
+        if (rc == 0)
+            got = vf_db_cursor_get (w->self->db, cur, &kv, &v, MDB_NEXT_DUP, w->err);
+    }
+    if (cur)
+        mdb_cursor_close (cur);
+    if (rc == 0 && got != 0 && got != VF_ENOTFOUND)
+        rc = got;
+    if (rc == 0 && json_object_set_new (w->lots, name, l))
+        rc = vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
+    else if (rc)
+        json_decref (l);
+    *out = rc ? NULL : json_object_get (w->lots, name);
+    free (name);
+    return rc;
+}
+
 /*  The resources other than iri whose current record has the same
     trackingIdentifier or ofBatchLot as the current record of iri; calls
-    fn for each with how they are linked. */
-typedef int (*s_lot_fn) (s_walk_t *w, const char *other, const char *via, void *arg);
+    fn with both (s_lot_info) and the field that links them. */
+typedef int (*s_lot_fn) (s_walk_t *w, const json_t *self, const json_t *mate, const char *via,
+                         void *arg);
 
 static int
 s_lot_mates (s_walk_t *w, const char *iri, s_lot_fn fn, void *arg)
 {
     vf_entry_t *rec = NULL;
-    int rc = vf_project_current (w->self, w->txn, iri, "EconomicResource", &rec, w->err);
+    int rc = s_current (w, iri, "EconomicResource", &rec);
     if (rc || !rec)
         return rc;
     static const struct {
         const char *field;
         vf_role_t role;
     } links[] = { { "trackingIdentifier", VF_ROLE_TRACKING }, { "ofBatchLot", VF_ROLE_OTHER } };
+    json_t *self = s_lot_info (iri, rec);
+    if (!self)
+        rc = vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
     for (size_t k = 0; k < 2 && rc == 0; k++) {
         const char *value = s_str (rec, links[k].field);
-        if (!value)
-            continue;
-        uint8_t key[VF_REF_KEY_BYTES];
-        vf_ref_key (value, links[k].role, key);
-        MDB_cursor *cur = NULL;
-        MDB_val kv = { sizeof key, key }, v;
-        rc = vf_db_cursor (w->self->db, w->txn, VF_T_REFS, &cur, w->err);
-        int got = rc ? rc : vf_db_cursor_get (w->self->db, cur, &kv, &v, MDB_SET_KEY, w->err);
-        while (got == 0 && rc == 0) {
-            vf_entry_t *mate = NULL, *current = NULL;
-            rc = vf_store_load_id (w->self, w->txn, (const uint8_t *) v.mv_data + 8, &mate, w->err);
-            const char *other = rc == 0 ? vf_entry_iri (mate) : NULL;
-            if (rc == 0 && strcmp (mate->cls, "EconomicResource") == 0 && strcmp (other, iri) != 0)
-                rc = vf_project_current (w->self, w->txn, other, "EconomicResource", &current,
-                                         w->err);
-            /*  only the owner's current record links */
-            if (rc == 0 && current && memcmp (current->id, mate->id, VF_HASH_BYTES) == 0) {
-                const char *v2 = s_str (current, links[k].field);
-                if (v2 && strcmp (v2, value) == 0)
-                    rc = fn (w, other, links[k].field, arg);
-            }
-            vf_entry_destroy (&mate);
-            vf_entry_destroy (&current);
-            if (rc == 0)
-                got = vf_db_cursor_get (w->self->db, cur, &kv, &v, MDB_NEXT_DUP, w->err);
+        json_t *mates = NULL;
+        if (value)
+            rc = s_lot (w, links[k].field, links[k].role, value, &mates);
+        for (size_t j = 0; j < json_array_size (mates) && rc == 0; j++) {
+            const json_t *m = json_array_get (mates, j);
+            if (strcmp (json_string_value (json_object_get (m, "@id")), iri) != 0)
+                rc = fn (w, self, m, links[k].field, arg);
         }
-        if (cur)
-            mdb_cursor_close (cur);
-        if (rc == 0 && got != 0 && got != VF_ENOTFOUND)
-            rc = got;
     }
+    json_decref (self);
     vf_entry_destroy (&rec);
+    return rc;
+}
+
+static const char *
+s_info (const json_t *info, const char *key)
+{
+    return json_string_value (json_object_get (info, key));
+}
+
+/*  Does transfer t, of resource sent, whose goods arrive as resource
+    got by lot (neither named in t), go to got's owner? Yes when got's
+    primaryAccountable is t's receiver, or the co-op that published got
+    also published the receiver's agent record; failing both, when the
+    two resources conform to the same specification. A lot code alone
+    (common ones like "1" or "A") links nothing. */
+static int
+s_lot_scoped (s_walk_t *w, const json_t *got, const json_t *sent, const vf_entry_t *t, bool *yes)
+{
+    const char *receiver = s_str (t, "receiver"), *owner = NULL;
+    const char *pa = s_info (got, "p"), *spec = s_info (got, "c"), *spec2 = s_info (sent, "c");
+    int rc = receiver ? s_agent (w, receiver, NULL, &owner) : 0;
+    *yes = rc == 0 && ((receiver && pa && strcmp (receiver, pa) == 0) ||
+                       (owner && strcmp (owner, s_info (got, "a")) == 0) ||
+                       (spec && spec2 && strcmp (spec, spec2) == 0));
     return rc;
 }
 
 typedef struct {
     s_cands_t *l;
     const uint8_t *lo, *hi;
+    const vf_entry_t *t; /* track: the transfer */
 } s_lot_arg_t;
 
-/*  Trace: a transfer of a lot mate that names no receiving resource is
-    where this resource may have come from. */
+/*  Trace: a transfer of a lot mate that names no receiving resource and
+    goes to this resource's owner is where this resource may have come
+    from. */
 static int
-s_lot_transfers (s_walk_t *w, const char *other, const char *via, void *arg)
+s_lot_transfers (s_walk_t *w, const json_t *self, const json_t *mate, const char *via, void *arg)
 {
     s_lot_arg_t *a = arg;
     s_events_t l = { 0 };
+    const char *other = s_info (mate, "@id");
     int rc = s_events (w, other, VF_ROLE_RESOURCE, a->lo, a->hi, true, &l);
     for (size_t k = 0; k < l.n && rc == 0; k++) {
-        bool ok, pending;
+        bool ok = false, pending, scoped = false;
         if (!s_transferish (l.e[k]) || s_str (l.e[k], "toResourceInventoriedAs"))
             continue;
-        rc = s_may_cross (w, other, l.e[k], &ok, &pending);
+        rc = s_lot_scoped (w, self, mate, l.e[k], &scoped);
+        if (rc == 0 && scoped)
+            rc = s_may_cross (w, other, l.e[k], &ok, &pending);
         if (rc == 0 && ok)
             rc = s_cands_add (w, a->l, S_EVENT, vf_entry_iri (l.e[k]), &l.e[k], via, pending);
     }
@@ -504,13 +714,17 @@ s_lot_transfers (s_walk_t *w, const char *other, const char *via, void *arg)
     return rc;
 }
 
-/*  Track: the lot mates are where the goods of a transfer that names no
-    receiving resource went. */
+/*  Track: the lot mates of the receiver are where the goods of a transfer
+    that names no receiving resource went. */
 static int
-s_lot_resources (s_walk_t *w, const char *other, const char *via, void *arg)
+s_lot_resources (s_walk_t *w, const json_t *self, const json_t *mate, const char *via, void *arg)
 {
     s_lot_arg_t *a = arg;
-    return s_cands_add (w, a->l, S_RESOURCE, other, NULL, via, false);
+    bool scoped = false;
+    int rc = s_lot_scoped (w, mate, self, a->t, &scoped);
+    if (rc == 0 && scoped)
+        rc = s_cands_add (w, a->l, S_RESOURCE, s_info (mate, "@id"), NULL, via, false);
+    return rc;
 }
 
 /* ----------------------------------------------------------- one step */
@@ -566,7 +780,7 @@ s_resource_steps (s_walk_t *w, const char *iri, const uint8_t *lo, const uint8_t
     if (rc == 0 && !fwd)
         rc = s_add_crossing (w, out, iri, &l, via);
     s_events_free (&l);
-    s_lot_arg_t a = { out, lo, hi };
+    s_lot_arg_t a = { out, lo, hi, NULL };
     if (rc == 0 && !fwd)
         rc = s_lot_mates (w, iri, s_lot_transfers, &a);
     return rc;
@@ -576,31 +790,33 @@ s_resource_steps (s_walk_t *w, const char *iri, const uint8_t *lo, const uint8_t
     kept so that reaching it again from a later event (a trace; an earlier
     one, a track) adds the events in between. */
 static int
-s_set_bound (s_walk_t *w, const char *iri, const vf_entry_t *e)
+s_keep_bound_key (s_walk_t *w, json_t *bounds, const char *iri, const uint8_t *key)
 {
-    char *key = s_seen_key (S_RESOURCE, iri, NULL);
     json_t *v = json_null ();
-    if (e) {
-        uint8_t ok[VF_ORDER_KEY_BYTES];
+    if (key) {
         char hex[2 * VF_ORDER_KEY_BYTES + 1];
-        s_order (e, ok);
-        for (size_t k = 0; k < sizeof ok; k++)
-            snprintf (hex + 2 * k, 3, "%02x", ok[k]);
+        for (size_t k = 0; k < VF_ORDER_KEY_BYTES; k++)
+            snprintf (hex + 2 * k, 3, "%02x", key[k]);
         v = json_string (hex);
     }
-    int rc = key && v && json_object_set_new (w->bounds, key, v) == 0
-                 ? 0
-                 : vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
-    free (key);
-    return rc;
+    return v && json_object_set_new (bounds, iri, v) == 0
+               ? 0
+               : vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
+}
+
+static int
+s_keep_bound (s_walk_t *w, json_t *bounds, const char *iri, const vf_entry_t *e)
+{
+    uint8_t key[VF_ORDER_KEY_BYTES];
+    if (e)
+        s_order (e, key);
+    return s_keep_bound_key (w, bounds, iri, e ? key : NULL);
 }
 
 static bool
-s_get_bound (s_walk_t *w, const char *iri, uint8_t out[VF_ORDER_KEY_BYTES])
+s_get_bound (json_t *bounds, const char *iri, uint8_t out[VF_ORDER_KEY_BYTES])
 {
-    char *key = s_seen_key (S_RESOURCE, iri, NULL);
-    const char *hex = key ? json_string_value (json_object_get (w->bounds, key)) : NULL;
-    free (key);
+    const char *hex = json_string_value (json_object_get (bounds, iri));
     for (size_t k = 0; hex && k < VF_ORDER_KEY_BYTES; k++) {
         unsigned byte;
         sscanf (hex + 2 * k, "%2x", &byte);
@@ -615,15 +831,22 @@ static int
 s_extend (s_walk_t *w, const char *iri, const vf_entry_t *e, s_cands_t *out)
 {
     uint8_t old[VF_ORDER_KEY_BYTES], now[VF_ORDER_KEY_BYTES];
-    if (!s_get_bound (w, iri, old))
-        return 0; /* expanded with no bound: it has every step already */
-    s_order (e, now);
     bool fwd = w->o->forward;
+    s_order (e, now);
+    if (!json_object_get (w->bounds, iri)) {
+        /*  not expanded (max_depth): it will be with the furthest bound */
+        if (s_get_bound (w->later, iri, old) &&
+            (fwd ? memcmp (now, old, sizeof now) >= 0 : memcmp (now, old, sizeof now) <= 0))
+            return 0;
+        return s_keep_bound (w, w->later, iri, e);
+    }
+    if (!s_get_bound (w->bounds, iri, old))
+        return 0; /* expanded with no bound: it has every step already */
     int c = memcmp (now, old, sizeof now);
     if (fwd ? c >= 0 : c <= 0)
         return 0;
     int rc = s_resource_steps (w, iri, fwd ? now : old, fwd ? old : now, "stock", out);
-    return rc ? rc : s_set_bound (w, iri, e);
+    return rc ? rc : s_keep_bound (w, w->bounds, iri, e);
 }
 
 /*  An event's step to a resource, if the walk may cross. */
@@ -631,10 +854,13 @@ static int
 s_to_resource (s_walk_t *w, s_cands_t *out, const vf_entry_t *e, const char *iri)
 {
     bool ok, pending;
+    long at = -1;
     int rc = s_may_cross (w, iri, e, &ok, &pending);
     if (rc == 0 && ok)
         rc = s_cands_add (w, out, S_RESOURCE, iri, NULL, NULL, pending);
-    if (rc == 0 && ok && s_seen (w, S_RESOURCE, iri, NULL))
+    if (rc == 0 && ok)
+        rc = s_find (w, S_RESOURCE, iri, NULL, &at);
+    if (rc == 0 && at >= 0)
         rc = s_extend (w, iri, e, out);
     return rc;
 }
@@ -652,13 +878,19 @@ s_steps (s_walk_t *w, size_t i, s_cands_t *out)
         /*  nothing after the event the walk came from went into it (trace),
             nothing before it came out of it (track) */
         const vf_entry_t *bound = from && from->kind == S_EVENT ? from->ev : NULL;
-        uint8_t b[VF_ORDER_KEY_BYTES];
+        uint8_t b[VF_ORDER_KEY_BYTES], later[VF_ORDER_KEY_BYTES];
         if (bound)
             s_order (bound, b);
+        /*  reached from further while max_depth kept it unexpanded */
+        if (bound && s_get_bound (w->later, it->iri, later) &&
+            (fwd ? memcmp (later, b, sizeof b) < 0 : memcmp (later, b, sizeof b) > 0))
+            memcpy (b, later, sizeof b);
         rc = s_resource_steps (w, it->iri, bound && fwd ? b : NULL, bound && !fwd ? b : NULL, NULL,
                                out);
-        if (rc == 0)
-            rc = s_set_bound (w, it->iri, bound);
+        if (rc == 0 && bound)
+            rc = s_keep_bound_key (w, w->bounds, it->iri, b);
+        else if (rc == 0)
+            rc = s_keep_bound (w, w->bounds, it->iri, NULL);
     } else if (it->kind == S_PROCESS) {
         rc =
             s_events (w, it->iri, fwd ? VF_ROLE_OUTPUT_OF : VF_ROLE_INPUT_OF, NULL, NULL, true, &l);
@@ -686,7 +918,7 @@ s_steps (s_walk_t *w, size_t i, s_cands_t *out)
         else if (to)
             rc = s_to_resource (w, out, e, to);
         else if (res && s_transferish (e)) {
-            s_lot_arg_t a = { out, NULL, NULL };
+            s_lot_arg_t a = { out, NULL, NULL, e };
             rc = s_lot_mates (w, res, s_lot_resources, &a);
         } else if (res && raise_lower)
             rc = s_to_resource (w, out, e, res);
@@ -700,8 +932,10 @@ s_steps (s_walk_t *w, size_t i, s_cands_t *out)
     bool events = false;
     for (size_t k = 0; k < out->n; k++)
         events |= out->c[k].kind == S_EVENT;
-    bool revisit =
-        out->n > 0 && out->c[0].kind == S_RESOURCE && s_seen (w, S_RESOURCE, out->c[0].iri, NULL);
+    long seen = -1;
+    if (rc == 0 && out->n > 0 && out->c[0].kind == S_RESOURCE)
+        rc = s_find (w, S_RESOURCE, out->c[0].iri, NULL, &seen);
+    bool revisit = seen >= 0;
     /*  (only then can the breadcrumb change anything: it is an event) */
     if (rc == 0 && res && (events || revisit)) {
         vf_entry_t *crumb = NULL;
@@ -733,18 +967,44 @@ s_steps (s_walk_t *w, size_t i, s_cands_t *out)
 
 /* ------------------------------------------------------------- pairing */
 
-/*  Does any of the n events, of pair kind k and on the given side, name
-    resource iri? */
-static bool
-s_side_names (vf_entry_t *const *e, size_t n, int k, bool output_side, const char *iri)
+/*  The resources the pickups, dropoffs, accepts and modifies of process
+    p name, read once per walk: { "0i": {IRI: true}, "0o", "1i", "1o" }
+    by pair kind and side (input, output). *out is borrowed. */
+static int
+s_proc_names (s_walk_t *w, const char *p, json_t **out)
 {
-    for (size_t j = 0; j < n; j++) {
-        bool side;
-        const char *r = s_str (e[j], "resourceInventoriedAs");
-        if (s_pair_kind (e[j], &side) == k && side == output_side && r && strcmp (r, iri) == 0)
-            return true;
+    *out = json_object_get (w->procs, p);
+    if (*out)
+        return 0;
+    json_t *names = json_pack ("{s:{}, s:{}, s:{}, s:{}}", "0i", "0o", "1i", "1o");
+    int rc = names ? 0 : vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
+    for (int role = 0; role < 2 && rc == 0; role++) {
+        s_events_t l = { 0 };
+        rc = s_events (w, p, role ? VF_ROLE_OUTPUT_OF : VF_ROLE_INPUT_OF, NULL, NULL, false, &l);
+        for (size_t j = 0; j < l.n && rc == 0; j++) {
+            bool side;
+            int k = s_pair_kind (l.e[j], &side);
+            const char *r = s_str (l.e[j], "resourceInventoriedAs");
+            char slot[3] = { (char) ('0' + k), side ? 'o' : 'i', '\0' };
+            if (k >= 0 && k < 2 && side == (role == 1) && r &&
+                json_object_set_new (json_object_get (names, slot), r, json_true ()))
+                rc = vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
+        }
+        s_events_free (&l);
     }
-    return false;
+    if (rc == 0 && json_object_set_new (w->procs, p, names))
+        rc = vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
+    else if (rc)
+        json_decref (names);
+    *out = rc ? NULL : json_object_get (w->procs, p);
+    return rc;
+}
+
+static bool
+s_names (const json_t *names, int k, bool output_side, const char *iri)
+{
+    char slot[3] = { (char) ('0' + k), output_side ? 'o' : 'i', '\0' };
+    return json_object_get (json_object_get (names, slot), iri) != NULL;
 }
 
 /*  The goods changed their name in process f->item: the way in (the
@@ -768,42 +1028,65 @@ s_renamed (s_walk_t *w, s_frame_t *f, const s_cand_t *c, int k, bool *yes)
     s_pair_kind (c->ev, &c_side);
     if (way_side == c_side)
         return 0;
-    /*  the process's events on c's side (the frame's candidates may have
-        been taken as items already) and on the way-in side */
-    s_events_t mine = { 0 };
-    int rc = s_events (w, proc->iri, c_side ? VF_ROLE_OUTPUT_OF : VF_ROLE_INPUT_OF, NULL, NULL,
-                       false, &mine);
-    bool way_paired = rc == 0 && s_side_names (mine.e, mine.n, k, c_side, way_res);
-    s_events_free (&mine);
-    if (rc || way_paired)
-        return rc;
-    s_events_t l = { 0 };
-    rc = s_events (w, proc->iri, way_side ? VF_ROLE_OUTPUT_OF : VF_ROLE_INPUT_OF, NULL, NULL, false,
-                   &l);
-    if (rc == 0)
-        *yes = !s_side_names (l.e, l.n, k, way_side, c_res);
-    s_events_free (&l);
+    json_t *names;
+    int rc = s_proc_names (w, proc->iri, &names);
+    if (rc == 0 && !s_names (names, k, c_side, way_res))
+        *yes = !s_names (names, k, way_side, c_res);
     return rc;
 }
 
-/*  May the walk take candidate c from frame f? Updates the pair sets. */
+/*  The pair set key of event e of pair kind k: its process and resource
+    for pickup/dropoff and accept/modify (a truck picks up and drops off
+    in one transport process), its resource for combine/separate (packing
+    and unpacking are different processes). NULL if e names no resource. */
+static const char *
+s_pair_key (const vf_entry_t *e, int k, char *buf, size_t size)
+{
+    const char *res = s_str (e, "resourceInventoriedAs");
+    const char *proc = s_str (e, "inputOf");
+    if (!proc)
+        proc = s_str (e, "outputOf");
+    if (!res)
+        return NULL;
+    snprintf (buf, size, "%s\x1f%s", k < 2 && proc ? proc : "", res);
+    return buf;
+}
+
+/*  Item e (an event) is being expanded: if it is the side of a pair the
+    walk goes in by (a dropoff, modify or separate for a trace; a pickup,
+    accept or combine for a track), open its pair. */
+static int
+s_pair_open (s_walk_t *w, const vf_entry_t *e)
+{
+    bool output_side;
+    int k = e ? s_pair_kind (e, &output_side) : -1;
+    char buf[2 * VF_IRI_MAX + 2];
+    const char *key = k >= 0 ? s_pair_key (e, k, buf, sizeof buf) : NULL;
+    if (!key || output_side == w->o->forward)
+        return 0;
+    json_t *n = json_object_get (w->pairs[k], key);
+    return json_object_set_new (w->pairs[k], key, json_integer (json_integer_value (n) + 1))
+               ? vf_err_set (w->err, VF_ENOMEM, "out of memory walking")
+               : 0;
+}
+
+/*  May the walk take candidate c from frame f? The other side of a pair
+    is taken only where its pair is open (and closes it), or where the
+    goods were renamed in the process; at a walk that starts from a
+    process, the process is the way in to all of its events. */
 static int
 s_pair_ok (s_walk_t *w, s_frame_t *f, s_cand_t *c, bool *ok)
 {
     *ok = true;
     bool output_side;
     int k = c->kind == S_EVENT ? s_pair_kind (c->ev, &output_side) : -1;
-    const char *res = k >= 0 ? s_str (c->ev, "resourceInventoriedAs") : NULL;
-    if (!res)
+    char buf[2 * VF_IRI_MAX + 2];
+    const char *key = k >= 0 ? s_pair_key (c->ev, k, buf, sizeof buf) : NULL;
+    if (!key || output_side != w->o->forward || (f->item == 0 && w->items[0].kind == S_PROCESS))
         return 0;
-    bool opens = output_side != w->o->forward; /* trace: dropoff opens; track: pickup */
-    json_t *n = json_object_get (w->pairs[k], res);
-    if (opens)
-        return json_object_set_new (w->pairs[k], res, json_integer (json_integer_value (n) + 1))
-                   ? vf_err_set (w->err, VF_ENOMEM, "out of memory walking")
-                   : 0;
-    if (json_integer_value (n) > 0)
-        return json_object_set_new (w->pairs[k], res, json_integer (json_integer_value (n) - 1))
+    json_int_t n = json_integer_value (json_object_get (w->pairs[k], key));
+    if (n > 0)
+        return json_object_set_new (w->pairs[k], key, json_integer (n - 1))
                    ? vf_err_set (w->err, VF_ENOMEM, "out of memory walking")
                    : 0;
     int rc = s_renamed (w, f, c, k, ok);
@@ -814,6 +1097,10 @@ s_pair_ok (s_walk_t *w, s_frame_t *f, s_cand_t *c, bool *ok)
 
 /* ---------------------------------------------------------------- walk */
 
+/*  The organisation of an item: the author of an event; the owner of a
+    resource (its state, else the author of its record); the author of a
+    process record. Empty when the node holds none of that: never the
+    organisation of the item it was reached from. */
 static int
 s_org_of (s_walk_t *w, s_item_t *it)
 {
@@ -822,7 +1109,7 @@ s_org_of (s_walk_t *w, s_item_t *it)
         return 0;
     }
     vf_entry_t *rec = NULL;
-    int rc = vf_project_current (w->self, w->txn, it->iri, s_kind_class[it->kind], &rec, w->err);
+    int rc = s_current (w, it->iri, s_kind_class[it->kind], &rec);
     if (rc == 0 && it->kind == S_RESOURCE) {
         json_t *state = NULL;
         uint8_t key[VF_HASH_BYTES];
@@ -842,10 +1129,40 @@ s_org_of (s_walk_t *w, s_item_t *it)
     }
     if (rc == 0 && !it->org[0] && rec)
         vf_text_encode (it->org, VF_TEXT_KEY, rec->author);
-    if (rc == 0 && !it->org[0] && it->parent >= 0)
-        memcpy (it->org, w->items[it->parent].org, sizeof it->org);
     vf_entry_destroy (&rec);
     return rc;
+}
+
+/*  Hang item i (not linked) under item parent (-1: the start). */
+static void
+s_link (s_walk_t *w, size_t i, long parent)
+{
+    s_item_t *it = &w->items[i];
+    it->parent = parent, it->next = -1;
+    it->depth = parent >= 0 ? w->items[parent].depth + 1 : 0;
+    if (parent < 0)
+        return;
+    s_item_t *p = &w->items[parent];
+    if (p->last >= 0)
+        w->items[p->last].next = (long) i;
+    else
+        p->first = (long) i;
+    p->last = (long) i;
+}
+
+static void
+s_unlink (s_walk_t *w, size_t i)
+{
+    s_item_t *p = &w->items[w->items[i].parent];
+    long prev = -1;
+    for (long c = p->first; c >= 0 && c != (long) i; c = w->items[c].next)
+        prev = c;
+    if (prev >= 0)
+        w->items[prev].next = w->items[i].next;
+    else
+        p->first = w->items[i].next;
+    if (p->last == (long) i)
+        p->last = prev;
 }
 
 /*  Take candidate c as a new item reached from item parent. */
@@ -859,20 +1176,19 @@ s_add_item (s_walk_t *w, s_cand_t *c, long parent)
             return vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
         w->items = grown, w->cap = cap;
     }
+    char key[S_KEY_MAX];
+    if (!s_seen_key (w, c->kind, c->iri, c->ev, key))
+        return VF_ETOOBIG;
+    if (json_object_set_new (w->seen, key, json_integer ((json_int_t) w->n)))
+        return vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
     s_item_t *it = &w->items[w->n];
     memset (it, 0, sizeof *it);
     it->kind = c->kind, it->iri = c->iri, it->ev = c->ev, it->via = c->via;
-    it->pending = c->pending, it->parent = parent;
-    it->depth = parent >= 0 ? w->items[parent].depth + 1 : 0;
+    it->pending = c->pending, it->parent = -1, it->first = it->last = it->next = -1;
     c->iri = NULL, c->ev = NULL;
+    s_link (w, w->n, parent);
     w->n++;
-    char *key = s_seen_key (it->kind, it->iri, it->ev);
-    int rc = key && json_object_set_new (w->seen, key, json_true ()) == 0
-                 ? 0
-                 : vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
-    free (key);
-    if (rc == 0)
-        rc = s_org_of (w, it);
+    int rc = s_org_of (w, it);
     if (rc == 0 && w->o->stop_at_boundary && it->org[0] && w->n > 1 &&
         strcmp (it->org, w->items[0].org) != 0)
         it->boundary = true;
@@ -887,25 +1203,33 @@ s_held (s_walk_t *w, const s_item_t *it, bool *yes)
     if (it->kind == S_EVENT)
         return 0;
     vf_entry_t *rec = NULL;
-    int rc = vf_project_current (w->self, w->txn, it->iri, s_kind_class[it->kind], &rec, w->err);
+    int rc = s_current (w, it->iri, s_kind_class[it->kind], &rec);
     *yes = rec != NULL;
     vf_entry_destroy (&rec);
     return rc;
 }
 
-/*  What the walk knows of a record it does not hold: the agent the
-    referring event names for it. */
-static void
-s_unknown_hints (s_walk_t *w, s_item_t *it)
+/*  Mark item i unknown if the node does not hold its own record: with
+    the agent the referring event names for it (its provider for what it
+    takes from, its receiver for what it adds to). */
+static int
+s_mark_unknown (s_walk_t *w, size_t i)
 {
+    s_item_t *it = &w->items[i];
+    bool held = true;
+    int rc = s_held (w, it, &held);
+    if (rc || held)
+        return rc;
+    it->unknown = true;
     const s_item_t *from = it->parent >= 0 ? &w->items[it->parent] : NULL;
-    if (!from || from->kind != S_EVENT)
-        return;
+    if (!from || from->kind != S_EVENT || it->agent)
+        return 0;
     const char *to = s_str (from->ev, "toResourceInventoriedAs");
     bool receiving = it->kind == S_RESOURCE && to && strcmp (to, it->iri) == 0;
     const char *agent = s_str (from->ev, receiving ? "receiver" : "provider");
-    if (agent)
-        it->agent = strdup (agent);
+    if (agent && !(it->agent = strdup (agent)))
+        return vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
+    return 0;
 }
 
 static int
@@ -913,23 +1237,24 @@ s_expand (s_walk_t *w, s_frame_t *f, size_t i)
 {
     memset (f, 0, sizeof *f);
     f->item = i;
+    w->items[i].cut = false;
     s_cands_t l = { 0 };
-    int rc = s_steps (w, i, &l);
+    int rc = s_pair_open (w, w->items[i].ev);
+    if (rc == 0)
+        rc = s_steps (w, i, &l);
     if (rc) {
         s_cands_free (l.c, l.n);
         return rc;
     }
     f->c = l.c, f->n = l.n;
-    s_item_t *it = &w->items[i];
-    bool held = true;
+    /*  a record the node does not hold, from which the walk cannot go on */
     if (l.n == 0)
-        rc = s_held (w, it, &held);
-    if (rc == 0 && !held) {
-        it->unknown = true;
-        it->org[0] = '\0'; /* not the organisation of the item it was reached from */
-        s_unknown_hints (w, it);
-    }
-    return rc;
+        return s_mark_unknown (w, i);
+    s_item_t *it = &w->items[i];
+    it->unknown = false; /* marked while it was not expanded: it leads on */
+    free (it->agent);
+    it->agent = NULL;
+    return 0;
 }
 
 static bool
@@ -938,20 +1263,103 @@ s_expandable (s_walk_t *w, const s_item_t *it)
     return !it->boundary && (!w->o->max_depth || it->depth < w->o->max_depth);
 }
 
+/*  Push the expansion of item i onto the walk's stack. */
+static int
+s_push (s_walk_t *w, s_frame_t **stack, size_t *depth, size_t *cap, size_t i)
+{
+    if (*depth == *cap) {
+        size_t grown = *cap ? 2 * *cap : 16;
+        s_frame_t *s = realloc (*stack, grown * sizeof *s);
+        if (!s)
+            return vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
+        *stack = s, *cap = grown;
+    }
+    int rc = s_expand (w, &(*stack)[*depth], i);
+    if (rc == 0)
+        (*depth)++;
+    return rc;
+}
+
+/*  Candidate c of the item on top of the stack is item at, which the walk
+    took already. If max_depth is set and at is fewer steps from the start
+    this way, hang it here: it and everything under it come nearer, and
+    what max_depth left unexpanded under it is expanded now if it may be. */
+static int
+s_nearer (s_walk_t *w, s_frame_t **stack, size_t *depth, size_t *cap, const s_cand_t *c, long at)
+{
+    size_t from = (*stack)[*depth - 1].item;
+    s_item_t *it = &w->items[at];
+    if (!w->o->max_depth || w->items[from].depth + 1 >= it->depth || at == 0)
+        return 0;
+    s_unlink (w, (size_t) at);
+    s_link (w, (size_t) at, (long) from);
+    it->via = c->via, it->pending = c->pending, w->moved = true;
+    /*  the subtree's new depths, and what can be expanded now */
+    size_t *todo = malloc (w->n * sizeof *todo), n = 0;
+    if (!todo)
+        return vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
+    todo[n++] = (size_t) at;
+    int rc = 0;
+    while (n > 0 && rc == 0) {
+        size_t i = todo[--n];
+        s_item_t *x = &w->items[i];
+        if (x->parent >= 0)
+            x->depth = w->items[x->parent].depth + 1;
+        for (long k = x->first; k >= 0; k = w->items[k].next)
+            todo[n++] = (size_t) k;
+        if (x->cut && s_expandable (w, x))
+            rc = s_push (w, stack, depth, cap, i);
+    }
+    free (todo);
+    return rc;
+}
+
+/*  Put the items back in depth-first order (each after its parent and
+    its earlier siblings) after s_nearer moved some: the order the API
+    promises and vfctl's tree relies on. */
+static int
+s_reorder (s_walk_t *w)
+{
+    size_t n = w->n, m = 0, depth = 0;
+    size_t *stack = malloc (n * sizeof *stack), *renum = malloc (n * sizeof *renum);
+    s_item_t *items = malloc (n * sizeof *items);
+    int rc = stack && renum && items ? 0 : vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
+    if (rc == 0 && n > 0)
+        stack[depth++] = 0;
+    while (depth > 0) { /* pre-order: an item, then its children's subtrees in order */
+        size_t i = stack[--depth], kids = 0;
+        renum[i] = m, items[m++] = w->items[i];
+        for (long c = w->items[i].first; c >= 0; c = w->items[c].next)
+            stack[depth + kids++] = (size_t) c;
+        for (size_t a = 0; a < kids / 2; a++) { /* the first child on top */
+            size_t t = stack[depth + a];
+            stack[depth + a] = stack[depth + kids - 1 - a], stack[depth + kids - 1 - a] = t;
+        }
+        depth += kids;
+    }
+    if (rc == 0 && m != n)
+        rc = vf_err_set (w->err, VF_EINVAL, "trace: %zu of %zu items outside the tree", n - m, n);
+    for (size_t j = 0; rc == 0 && j < n; j++) {
+        s_item_t *it = &items[j];
+        it->parent = it->parent >= 0 ? (long) renum[it->parent] : -1;
+        it->first = it->first >= 0 ? (long) renum[it->first] : -1;
+        it->last = it->last >= 0 ? (long) renum[it->last] : -1;
+        it->next = it->next >= 0 ? (long) renum[it->next] : -1;
+    }
+    if (rc == 0) {
+        memcpy (w->items, items, n * sizeof *items);
+        w->moved = false;
+    }
+    free (stack), free (renum), free (items);
+    return rc;
+}
+
 static int
 s_walk (s_walk_t *w)
 {
     s_frame_t *stack = NULL;
     size_t depth = 0, cap = 0;
-    int rc = 0;
-    if (s_expandable (w, &w->items[0])) {
-        stack = malloc (sizeof *stack);
-        if (!stack)
-            return vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
-        cap = 1;
-        rc = s_expand (w, &stack[0], 0);
-        depth = rc == 0;
-    }
+    int rc = s_push (w, &stack, &depth, &cap, 0);
     while (rc == 0 && depth > 0) {
         s_frame_t *f = &stack[depth - 1];
         if (f->next == f->n) {
@@ -960,85 +1368,86 @@ s_walk (s_walk_t *w)
             continue;
         }
         s_cand_t *c = &f->c[f->next++];
-        if (s_seen (w, c->kind, c->iri, c->ev))
-            continue;
+        long at = -1;
         bool ok = true;
+        rc = s_find (w, c->kind, c->iri, c->ev, &at);
+        if (rc == 0 && at >= 0 && !w->o->one_step)
+            rc = s_nearer (w, &stack, &depth, &cap, c, at);
+        if (rc || at >= 0)
+            continue;
         if (!w->o->one_step)
             rc = s_pair_ok (w, f, c, &ok);
         if (rc || !ok)
             continue;
         if (w->n >= w->max) {
-            w->truncated = true;
+            w->limit = "max_items";
             break;
         }
         rc = s_add_item (w, c, (long) f->item);
         size_t i = w->n - 1;
-        if (rc || w->o->one_step || !s_expandable (w, &w->items[i]))
-            continue;
-        if (depth == cap) {
-            s_frame_t *grown = realloc (stack, 2 * cap * sizeof *grown);
-            if (!grown) {
-                rc = vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
-                break;
-            }
-            stack = grown, cap *= 2;
-        }
-        rc = s_expand (w, &stack[depth], i);
-        if (rc == 0)
-            depth++;
+        s_item_t *it = &w->items[i];
+        if (rc == 0 && (w->o->one_step || !s_expandable (w, it))) {
+            it->cut = !w->o->one_step && !it->boundary;
+            rc = s_mark_unknown (w, i);
+        } else if (rc == 0)
+            rc = s_push (w, &stack, &depth, &cap, i);
     }
     while (depth > 0) {
         depth--;
         s_cands_free (stack[depth].c, stack[depth].n);
     }
     free (stack);
+    /*  out of reads: what was walked is the result, cut short */
+    if (rc == VF_ETOOBIG && w->limit && strcmp (w->limit, "reads") == 0) {
+        rc = 0;
+        if (w->err)
+            memset (w->err, 0, sizeof *w->err);
+    }
+    if (rc == 0 && w->moved)
+        rc = s_reorder (w);
     return rc;
 }
 
 /* --------------------------------------------------------------- start */
 
-/*  What iri names: an event (the first that counts under it), a process,
-    a resource; "vfe_..." names one event entry. */
+/*  What iri names: a resource or a process the node holds a record of;
+    else an event (the one that counts under the IRI); else a resource or
+    process that events name. "vfe_..." names one event entry. Records
+    come before events: anyone can sign an event under another co-op's
+    resource IRI, and that must not take the walk elsewhere (an event can
+    always be named by its entry id). */
 static int
 s_start (s_walk_t *w, const char *iri, s_cand_t *c)
 {
     memset (c, 0, sizeof *c);
-    uint8_t id[VF_HASH_BYTES];
+    int rc = 0;
     if (strncmp (iri, "vfe_", 4) == 0) {
+        uint8_t id[VF_HASH_BYTES];
+        bool counts = false;
         if (vf_text_decode (id, VF_TEXT_ID, iri, w->err) != 0)
             return VF_EINVAL;
-        int rc = vf_store_load_id (w->self, w->txn, id, &c->ev, w->err);
+        rc = vf_store_load_id (w->self, w->txn, id, &c->ev, w->err);
         if (rc == VF_ENOTFOUND)
             return vf_err_set (w->err, rc, "no entry %s is held", iri);
-        if (rc)
-            return rc;
-        if (strcmp (c->ev->cls, "EconomicEvent") != 0) {
-            vf_entry_destroy (&c->ev);
-            return vf_err_set (w->err, VF_EINVAL, "entry %s is a %s, not an EconomicEvent", iri,
-                               c->ev ? c->ev->cls : "record");
+        if (rc == 0 && strcmp (c->ev->cls, "EconomicEvent") != 0)
+            rc = vf_err_set (w->err, VF_EINVAL, "entry %s is a %s, not an EconomicEvent", iri,
+                             c->ev->cls);
+        if (rc == 0)
+            rc = vf_project_counts (w->self, w->txn, c->ev, &counts, w->err);
+        if (rc == 0 && !counts)
+            rc = vf_err_set (w->err, VF_EINVAL,
+                             "entry %s is not the event that counts under %s: its author "
+                             "signed an earlier EconomicEvent under that IRI",
+                             iri, vf_entry_iri (c->ev));
+        if (rc == 0) {
+            c->kind = S_EVENT;
+            c->iri = strdup (vf_entry_iri (c->ev));
+            rc = c->iri ? 0 : vf_err_set (w->err, VF_ENOMEM, "out of memory");
         }
-        c->kind = S_EVENT;
-        c->iri = strdup (vf_entry_iri (c->ev));
-        return c->iri ? 0 : vf_err_set (w->err, VF_ENOMEM, "out of memory");
-    }
-    s_events_t l = { 0 };
-    int rc = s_events (w, iri, VF_ROLE_DEFINES, NULL, NULL, false, &l);
-    if (rc == 0 && l.n > 0) {
-        c->kind = S_EVENT, c->ev = l.e[0], l.e[0] = NULL;
-        s_events_free (&l);
-        c->iri = strdup (iri);
-        return c->iri ? 0 : vf_err_set (w->err, VF_ENOMEM, "out of memory");
-    }
-    s_events_free (&l);
-    if (rc)
+        if (rc)
+            vf_entry_destroy (&c->ev);
         return rc;
-    static const struct {
-        s_kind_t kind;
-        vf_role_t role;
-    } uses[] = { { S_PROCESS, VF_ROLE_INPUT_OF },
-                 { S_PROCESS, VF_ROLE_OUTPUT_OF },
-                 { S_RESOURCE, VF_ROLE_RESOURCE },
-                 { S_RESOURCE, VF_ROLE_TO_RESOURCE } };
+    }
     bool found = false;
     for (int kind = S_RESOURCE; kind <= S_PROCESS && rc == 0 && !found; kind++) {
         vf_entry_t *rec = NULL;
@@ -1047,6 +1456,20 @@ s_start (s_walk_t *w, const char *iri, s_cand_t *c)
             c->kind = (s_kind_t) kind, found = true;
         vf_entry_destroy (&rec);
     }
+    if (rc == 0 && !found) {
+        s_events_t l = { 0 };
+        rc = s_events (w, iri, VF_ROLE_DEFINES, NULL, NULL, false, &l);
+        if (rc == 0 && l.n > 0)
+            c->kind = S_EVENT, c->ev = l.e[0], l.e[0] = NULL, found = true;
+        s_events_free (&l);
+    }
+    static const struct {
+        s_kind_t kind;
+        vf_role_t role;
+    } uses[] = { { S_PROCESS, VF_ROLE_INPUT_OF },
+                 { S_PROCESS, VF_ROLE_OUTPUT_OF },
+                 { S_RESOURCE, VF_ROLE_RESOURCE },
+                 { S_RESOURCE, VF_ROLE_TO_RESOURCE } };
     for (size_t k = 0; k < 4 && rc == 0 && !found; k++) {
         uint8_t key[VF_REF_KEY_BYTES];
         MDB_val v;
@@ -1058,53 +1481,69 @@ s_start (s_walk_t *w, const char *iri, s_cand_t *c)
             rc = got;
     }
     if (rc == 0 && !found)
-        return vf_err_set (w->err, VF_ENOTFOUND,
-                           "nothing this node holds names %s (an EconomicResource, EconomicEvent "
-                           "or Process IRI, or an event's vfe_ entry id)",
-                           iri);
-    c->iri = rc ? NULL : strdup (iri);
-    return rc || c->iri ? rc : vf_err_set (w->err, VF_ENOMEM, "out of memory");
+        rc = vf_err_set (w->err, VF_ENOTFOUND,
+                         "nothing this node holds names %s (an EconomicResource, EconomicEvent "
+                         "or Process IRI, or an event's vfe_ entry id)",
+                         iri);
+    if (rc == 0 && !(c->iri = strdup (iri)))
+        rc = vf_err_set (w->err, VF_ENOMEM, "out of memory");
+    if (rc)
+        vf_entry_destroy (&c->ev);
+    return rc;
 }
 
 /* -------------------------------------------------------------- output */
 
+/*  Add measure (hasNumericalValue, hasUnit) to the group key + unit of
+    groups, made from proto (stolen) when new. */
 static int
 s_sum (json_t *groups, const char *key, json_t *proto, const json_t *measure, vf_err_t *err)
 {
     const char *num = json_string_value (json_object_get (measure, "hasNumericalValue"));
     const char *unit = json_string_value (json_object_get (measure, "hasUnit"));
     vf_decimal_t add, total = { 0, 0 };
+    if (!proto)
+        return vf_err_set (err, VF_ENOMEM, "out of memory");
     if (!num || !unit || vf_decimal_parse (&add, num, strlen (num), NULL) != 0) {
         json_decref (proto);
         return 0;
     }
     size_t len = strlen (key) + strlen (unit) + 2;
     char *k = malloc (len);
-    if (!k) {
-        json_decref (proto);
-        return vf_err_set (err, VF_ENOMEM, "out of memory");
-    }
-    snprintf (k, len, "%s\x1f%s", key, unit);
-    json_t *g = json_object_get (groups, k);
-    if (!g) {
-        json_object_set_new (proto, "unit", json_string (unit));
-        json_object_set_new (proto, "total", json_string ("0"));
-        json_object_set_new (groups, k, proto);
+    int rc = k ? 0 : vf_err_set (err, VF_ENOMEM, "out of memory");
+    if (k)
+        snprintf (k, len, "%s\x1f%s", key, unit);
+    json_t *g = k ? json_object_get (groups, k) : NULL;
+    if (rc == 0 && !g) {
+        if (json_object_set_new (proto, "unit", json_string (unit)) ||
+            json_object_set_new (proto, "total", json_string ("0")) ||
+            json_object_set (groups, k, proto))
+            rc = vf_err_set (err, VF_ENOMEM, "out of memory");
         g = proto;
-    } else
-        json_decref (proto);
+    }
+    json_decref (proto); /* groups holds the new group */
     free (k);
+    if (rc)
+        return rc;
     const char *was = json_string_value (json_object_get (g, "total"));
     vf_decimal_parse (&total, was, strlen (was), NULL);
-    if (vf_decimal_add (&total, total, add) != 0) {
-        json_object_set_new (g, "overflow", json_true ());
-        return 0;
-    }
+    if (vf_decimal_add (&total, total, add) != 0)
+        return json_object_set_new (g, "overflow", json_true ())
+                   ? vf_err_set (err, VF_ENOMEM, "out of memory")
+                   : 0;
     char text[VF_DECIMAL_TEXT_MAX];
-    json_object_set_new (g, "total", json_string (vf_decimal_format (&total, text)));
-    return 0;
+    return json_object_set_new (g, "total", json_string (vf_decimal_format (&total, text)))
+               ? vf_err_set (err, VF_ENOMEM, "out of memory")
+               : 0;
 }
 
+static int
+s_cmp_keys (const void *a, const void *b)
+{
+    return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/*  The groups' values ordered by their keys (NULL: out of memory). */
 static json_t *
 s_sorted_values (json_t *groups)
 {
@@ -1115,17 +1554,17 @@ s_sorted_values (json_t *groups)
     json_t *v;
     if (!arr || !keys) {
         free (keys);
-        return arr;
+        json_decref (arr);
+        return NULL;
     }
     json_object_foreach (groups, k, v)
         keys[n++] = k;
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && strcmp (keys[j - 1], keys[j]) > 0; j--) {
-            const char *t = keys[j];
-            keys[j] = keys[j - 1], keys[j - 1] = t;
+    qsort (keys, n, sizeof *keys, s_cmp_keys);
+    for (size_t i = 0; i < n && arr; i++)
+        if (json_array_append (arr, json_object_get (groups, keys[i]))) {
+            json_decref (arr);
+            arr = NULL;
         }
-    for (size_t i = 0; i < n; i++)
-        json_array_append (arr, json_object_get (groups, keys[i]));
     free (keys);
     return arr;
 }
@@ -1143,8 +1582,8 @@ s_rollup (s_walk_t *w, json_t *out)
             continue;
         const vf_entry_t *e = it->ev;
         const char *agent = s_str (e, "provider");
+        char key[3 * VF_IRI_MAX];
         if (s_is (e, "work")) {
-            char key[8192];
             snprintf (key, sizeof key, "%s\x1f%s", it->org, agent ? agent : "");
             rc = s_sum (work, key,
                         json_pack ("{s:s, s:s?}", "organisation", it->org, "agent", agent),
@@ -1159,7 +1598,6 @@ s_rollup (s_walk_t *w, json_t *out)
         if (!spec && res &&
             (rc = vf_project_current (w->self, w->txn, res, "EconomicResource", &rec, w->err)) == 0)
             spec = s_str (rec, "conformsTo");
-        char key[8192];
         snprintf (key, sizeof key, "%s\x1f%s\x1f%s", it->org, s_action (e), spec ? spec : "");
         static const char *qtys[] = { "resourceQuantity", "effortQuantity" };
         for (size_t q = 0; q < 2 && rc == 0; q++)
@@ -1170,17 +1608,24 @@ s_rollup (s_walk_t *w, json_t *out)
                             json_object_get (e->body, qtys[q]), w->err);
         vf_entry_destroy (&rec);
     }
-    if (rc == 0)
-        json_object_set_new (out, "rollup",
-                             json_pack ("{s:o, s:o}", "work", s_sorted_values (work), "inputs",
-                                        s_sorted_values (inputs)));
+    json_t *sum = rc == 0 ? json_pack ("{s:o, s:o}", "work", s_sorted_values (work), "inputs",
+                                       s_sorted_values (inputs))
+                          : NULL;
+    if (rc == 0 && (!sum || json_object_set_new (out, "rollup", sum)))
+        rc = vf_err_set (w->err, VF_ENOMEM, "out of memory");
     json_decref (work);
     json_decref (inputs);
     return rc;
 }
 
+static void
+s_set (json_t *o, const char *key, json_t *v, bool *bad)
+{
+    *bad |= json_object_set_new (o, key, v) != 0;
+}
+
 static int
-s_item_json (s_walk_t *w, size_t i, json_t **out)
+s_item_json (s_walk_t *w, size_t i, json_t *agents, json_t **out)
 {
     const s_item_t *it = &w->items[i];
     json_t *o = NULL;
@@ -1194,54 +1639,64 @@ s_item_json (s_walk_t *w, size_t i, json_t **out)
     } else if (it->kind == S_PROCESS && !it->unknown) {
         vf_entry_t *rec = NULL;
         rc = vf_project_current (w->self, w->txn, it->iri, "Process", &rec, w->err);
-        if (rc == 0 && rec)
-            o = json_deep_copy (rec->body);
+        if (rc == 0 && rec && !(o = json_deep_copy (rec->body)))
+            rc = vf_err_set (w->err, VF_ENOMEM, "out of memory");
         vf_entry_destroy (&rec);
-    }
+    } else
+        o = json_object ();
+    if (rc == 0 && !o && it->kind != S_EVENT)
+        o = json_object (); /* nothing held: what the walk knows */
     if (rc)
         return rc;
     if (!o)
-        o = json_object ();
-    if (!o)
         return vf_err_set (w->err, VF_ENOMEM, "out of memory");
-    json_object_set_new (o, "@id", json_string (it->iri));
-    json_object_set_new (o, "@type", json_string (s_kind_class[it->kind]));
-    json_object_set_new (o, "vfn:item", json_integer ((json_int_t) i));
+    bool bad = false;
+    s_set (o, "@id", json_string (it->iri), &bad);
+    s_set (o, "@type", json_string (s_kind_class[it->kind]), &bad);
+    s_set (o, "vfn:item", json_integer ((json_int_t) i), &bad);
     if (it->parent >= 0)
-        json_object_set_new (o, "vfn:parent", json_integer (it->parent));
-    json_object_set_new (o, "vfn:depth", json_integer ((json_int_t) it->depth));
+        s_set (o, "vfn:parent", json_integer (it->parent), &bad);
+    s_set (o, "vfn:depth", json_integer ((json_int_t) it->depth), &bad);
     if (it->org[0])
-        json_object_set_new (o, "vfn:organisation", json_string (it->org));
+        s_set (o, "vfn:organisation", json_string (it->org), &bad);
     if (it->kind == S_EVENT) {
         char id[VF_TEXT_MAX];
-        json_object_set_new (o, "vfn:entry",
-                             json_string (vf_text_encode (id, VF_TEXT_ID, it->ev->id)));
-        static const char *agents[] = { "provider", "receiver" };
-        for (size_t k = 0; k < 2; k++)
-            if (s_str (it->ev, agents[k]))
-                s_agent_name (w, s_str (it->ev, agents[k]));
+        s_set (o, "vfn:entry", json_string (vf_text_encode (id, VF_TEXT_ID, it->ev->id)), &bad);
+        static const char *roles[] = { "provider", "receiver" };
+        for (size_t k = 0; k < 2 && rc == 0; k++) {
+            const char *agent = s_str (it->ev, roles[k]), *name = NULL;
+            if (agent)
+                rc = s_agent (w, agent, &name, NULL);
+            if (rc == 0 && name)
+                s_set (agents, agent, json_string (name), &bad);
+        }
     }
     if (it->via)
-        json_object_set_new (o, "vfn:via", json_string (it->via));
+        s_set (o, "vfn:via", json_string (it->via), &bad);
     if (it->pending)
-        json_object_set_new (o, "vfn:pending", json_true ());
+        s_set (o, "vfn:pending", json_true (), &bad);
     if (it->boundary)
-        json_object_set_new (o, "vfn:boundary", json_true ());
+        s_set (o, "vfn:boundary", json_true (), &bad);
     if (it->unknown) {
-        json_object_set_new (o, "vfn:unknown", json_true ());
+        s_set (o, "vfn:unknown", json_true (), &bad);
         if (it->agent)
-            json_object_set_new (o, "vfn:agent", json_string (it->agent));
-        /*  vfnode mints urn:vfnode:<vfk_...>:<seq> */
+            s_set (o, "vfn:agent", json_string (it->agent), &bad);
+        /*  vfnode mints urn:vfnode:<vfk_...>:<seq>; what the IRI claims */
         if (strncmp (it->iri, "urn:vfnode:vfk_", 15) == 0 && strlen (it->iri) > 11 + VF_TEXT_LEN) {
             char key[VF_TEXT_MAX];
             snprintf (key, sizeof key, "%.*s", VF_TEXT_LEN, it->iri + 11);
             uint8_t raw[VF_KEY_BYTES];
             if (vf_text_decode (raw, VF_TEXT_KEY, key, NULL) == 0)
-                json_object_set_new (o, "vfn:owner", json_string (key));
+                s_set (o, "vfn:owner", json_string (key), &bad);
         }
     }
-    *out = o;
-    return 0;
+    if (rc == 0 && bad)
+        rc = vf_err_set (w->err, VF_ENOMEM, "out of memory");
+    if (rc)
+        json_decref (o);
+    else
+        *out = o;
+    return rc;
 }
 
 static int
@@ -1250,21 +1705,26 @@ s_render (s_walk_t *w, const char *start, json_t **out)
     const vf_trace_opts_t *o = w->o;
     const char *direction =
         o->one_step ? (o->forward ? "next" : "previous") : (o->forward ? "track" : "trace");
-    json_t *items = json_array ();
-    json_t *res = json_pack ("{s:s, s:s, s:o, s:o, s:I, s:b}", "direction", direction, "start",
-                             start, "items", items, "agents", json_incref (w->agents), "visited",
-                             (json_int_t) w->n, "truncated", w->truncated);
-    if (!res)
-        return vf_err_set (w->err, VF_ENOMEM, "out of memory");
-    int rc = 0;
+    json_t *items = json_array (), *agents = json_object ();
+    json_t *res = items && agents ? json_pack ("{s:s, s:s, s:O, s:O, s:I, s:b, s:I}", "direction",
+                                               direction, "start", start, "items", items, "agents",
+                                               agents, "visited", (json_int_t) w->n, "truncated",
+                                               w->limit != NULL, "reads", (json_int_t) w->reads)
+                                  : NULL;
+    int rc = res ? 0 : vf_err_set (w->err, VF_ENOMEM, "out of memory");
+    if (rc == 0 && w->limit && json_object_set_new (res, "limit", json_string (w->limit)))
+        rc = vf_err_set (w->err, VF_ENOMEM, "out of memory");
+    w->budget = (size_t) -1; /* the walk is over: rendering reads what it needs */
     for (size_t i = 0; i < w->n && rc == 0; i++) {
         json_t *it = NULL;
-        rc = s_item_json (w, i, &it);
+        rc = s_item_json (w, i, agents, &it);
         if (rc == 0 && json_array_append_new (items, it))
             rc = vf_err_set (w->err, VF_ENOMEM, "out of memory");
     }
     if (rc == 0 && o->rollup)
         rc = s_rollup (w, res);
+    json_decref (items);
+    json_decref (agents);
     if (rc)
         json_decref (res);
     else
@@ -1286,27 +1746,21 @@ vf_store_trace (vf_store_t *self, const char *iri, const vf_trace_opts_t *opts, 
     memset (&w, 0, sizeof w);
     w.self = self, w.err = err, w.o = opts;
     w.max = opts->max_items ? opts->max_items : VF_TRACE_ITEMS_DEFAULT;
-    w.seen = json_object ();
-    w.agents = json_object ();
-    w.bounds = json_object ();
-    for (int k = 0; k < 3; k++)
-        w.pairs[k] = json_object ();
-    int rc = w.seen && w.agents && w.bounds && w.pairs[0] && w.pairs[1] && w.pairs[2]
-                 ? vf_db_begin (self->db, false, &w.txn, err)
-                 : vf_err_set (err, VF_ENOMEM, "out of memory");
+    w.budget = w.max * S_READS_PER_ITEM > S_READS_MIN ? w.max * S_READS_PER_ITEM : S_READS_MIN;
+    json_t **sets[] = { &w.seen,  &w.agents, &w.owners,   &w.bounds,   &w.later,   &w.crumbs,
+                        &w.procs, &w.lots,   &w.pairs[0], &w.pairs[1], &w.pairs[2] };
+    size_t nsets = sizeof sets / sizeof sets[0];
+    bool made = true;
+    for (size_t k = 0; k < nsets; k++)
+        made &= (*sets[k] = json_object ()) != NULL;
+    int rc = made ? vf_db_begin (self->db, false, &w.txn, err)
+                  : vf_err_set (err, VF_ENOMEM, "out of memory");
     s_cand_t start = { 0 };
     if (rc == 0)
         rc = s_start (&w, iri, &start);
     if (rc == 0)
         rc = s_add_item (&w, &start, -1);
     s_cand_free (&start);
-    /*  a walk starting at the output side of a pair opens it (trace), at
-        the input side (track) */
-    bool side;
-    int k = rc == 0 && w.items[0].kind == S_EVENT ? s_pair_kind (w.items[0].ev, &side) : -1;
-    const char *r = k >= 0 ? s_str (w.items[0].ev, "resourceInventoriedAs") : NULL;
-    if (r && side != opts->forward)
-        json_object_set_new (w.pairs[k], r, json_integer (1));
     if (rc == 0)
         rc = s_walk (&w);
     if (rc == 0)
@@ -1319,10 +1773,10 @@ vf_store_trace (vf_store_t *self, const char *iri, const vf_trace_opts_t *opts, 
         vf_entry_destroy (&w.items[i].ev);
     }
     free (w.items);
-    json_decref (w.seen);
-    json_decref (w.agents);
-    json_decref (w.bounds);
-    for (int j = 0; j < 3; j++)
-        json_decref (w.pairs[j]);
+    for (size_t k = 0; k < w.ncrumb; k++)
+        free (w.crumb[k].k);
+    free (w.crumb);
+    for (size_t k = 0; k < nsets; k++)
+        json_decref (*sets[k]);
     return rc;
 }
