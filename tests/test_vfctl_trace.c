@@ -588,23 +588,57 @@ test_rollup_shows_work_and_inputs (void **state)
     assert_true (strstr (s_out, "Work per") > strstr (s_out, "event work  9 hour"));
 }
 
+/*  The last run failed as a usage error saying "vfctl CMD: message". */
+static void
+s_expect_usage (const char *cmd, const char *message)
+{
+    char want[400];
+    snprintf (want, sizeof want, "vfctl %s: %s\n`vfctl %s --help` shows the usage\n", cmd, message,
+              cmd);
+    if (s_status != 2 || strcmp (s_err, want) != 0 || s_out[0] != '\0')
+        fail_msg ("expected exit 2 and on stderr:\n%sgot exit %d\nstdout: %s\nstderr: %s", want,
+                  s_status, s_out, s_err);
+}
+
 static void
 test_bad_options_and_unknown_iris_fail (void **state)
 {
     s_vfctl ("trace", "-d", s_node, "--bogus", YARN, NULL);
-    s_expect (2, 'e', "unknown option '--bogus'");
+    s_expect_usage ("trace", "unknown option '--bogus'");
+    s_vfctl ("trace", "-d", s_node, "--bogus=1", YARN, NULL);
+    s_expect_usage ("trace", "unknown option '--bogus'");
+    s_vfctl ("trace", "-d", s_node, "--d", YARN, NULL);
+    s_expect_usage ("trace", "option '--d' is ambiguous: --dir, --depth, --dot");
+    /*  short options: only -d and -j have one */
     s_vfctl ("trace", "-d", s_node, "-x", YARN, NULL);
-    s_expect (2, 'e', "unknown option '-x'");
-    s_vfctl ("trace", "-d", s_node, "--depth", "two", YARN, NULL);
-    s_expect (2, 'e', "--depth 'two': expected a whole number");
-    s_vfctl ("track", "-d", s_node, "--max-items", "0", YARN, NULL);
-    s_expect (2, 'e', "--max-items '0'");
+    s_expect_usage ("trace", "unknown option '-x'");
+    s_vfctl ("trace", "-d", s_node, "-b", YARN, NULL);
+    s_expect_usage ("trace", "unknown option '-b'");
+    s_vfctl ("track", "-D", "3", "-d", s_node, YARN, NULL);
+    s_expect_usage ("track", "unknown option '-D'");
+    s_vfctl ("trace", "-d", s_node, "-jx", YARN, NULL);
+    s_expect_usage ("trace", "unknown option '-x'");
+    s_vfctl ("trace", "--dot", "-xj", "-d", s_node, YARN, NULL);
+    s_expect_usage ("trace", "unknown option '-x'");
+    /*  values: missing, or given to an option that takes none */
     s_vfctl ("trace", "-d", s_node, YARN, "--depth", NULL);
-    s_expect (2, 'e', "option '--depth' needs a value");
+    s_expect_usage ("trace", "option '--depth' needs a value");
+    s_vfctl ("trace", YARN, "--dir", NULL);
+    s_expect_usage ("trace", "option '--dir' needs a value");
+    s_vfctl ("trace", YARN, "-d", NULL);
+    s_expect_usage ("trace", "option '-d' needs a value");
+    s_vfctl ("next", YARN, "-jd", NULL);
+    s_expect_usage ("next", "option '-d' needs a value");
     s_vfctl ("trace", "-d", s_node, "--json=yes", YARN, NULL);
-    s_expect (2, 'e', "option '--json=yes' takes no value");
+    s_expect_usage ("trace", "option '--json' takes no value");
+    s_vfctl ("previous", "-d", s_node, "--rollup=no", YARN, NULL);
+    s_expect_usage ("previous", "option '--rollup' takes no value");
+    s_vfctl ("trace", "-d", s_node, "--depth", "two", YARN, NULL);
+    s_expect_usage ("trace", "--depth 'two': expected a whole number from 1 to 1000000");
+    s_vfctl ("track", "-d", s_node, "--max-items", "0", YARN, NULL);
+    s_expect_usage ("track", "--max-items '0': expected a whole number from 1 to 100000");
     s_vfctl ("trace", "-d", s_node, "--json", "--dot", YARN, NULL);
-    s_expect (2, 'e', "--json and --dot");
+    s_expect_usage ("trace", "--json and --dot: choose one");
     s_vfctl ("previous", "-d", s_node, NULL);
     s_expect (2, 'e', "expected one IRI");
     s_vfctl ("next", "-d", s_node, YARN, MILL "spin", NULL);

@@ -43,24 +43,68 @@ typedef struct {
 
 /* ------------------------------------------------------------ options */
 
+/*  The options that have no short form, as values getopt cannot take for
+    a short option: a short option getopt does not know (optopt a byte)
+    is then told from a long one given a value (optopt one of these). */
+enum { S_DEPTH = 256, S_MAX_ITEMS, S_BOUNDARY, S_PENDING, S_DOT, S_ROLLUP };
+
+static const struct option s_longopts[] = {
+    { "dir", required_argument, NULL, 'd' },
+    { "json", no_argument, NULL, 'j' },
+    { "depth", required_argument, NULL, S_DEPTH },
+    { "max-items", required_argument, NULL, S_MAX_ITEMS },
+    { "boundary", no_argument, NULL, S_BOUNDARY },
+    { "pending", no_argument, NULL, S_PENDING },
+    { "dot", no_argument, NULL, S_DOT },
+    { "rollup", no_argument, NULL, S_ROLLUP },
+    { NULL, 0, NULL, 0 },
+};
+
+/*  The long name of option val. */
+static const char *
+s_long_name (int val)
+{
+    const struct option *o = s_longopts;
+    while (o->name && o->val != val)
+        o++;
+    return o->name ? o->name : "?";
+}
+
+/*  The usage error for what getopt_long returned as c ('?' or ':'):
+    arg is the command line word it was reading when it is a long option.
+    A short option is named by optopt, as "-x" inside "-jx" would be lost
+    in its word; a long one by what was typed up to any "=". */
+static int
+s_bad_option (const vfctl_cmd_t *cmd, int c, const char *arg)
+{
+    bool is_long = arg && strncmp (arg, "--", 2) == 0;
+    int len = arg ? (int) strcspn (arg, is_long ? "=" : "") : 0;
+    if (c == ':' && is_long)
+        return vfctl_usage (cmd, "option '%.*s' needs a value", len, arg);
+    if (c == ':')
+        return vfctl_usage (cmd, "option '-%c' needs a value", optopt);
+    if (optopt == 'j' || optopt >= S_DEPTH) /* a long one given a value */
+        return vfctl_usage (cmd, "option '--%s' takes no value", s_long_name (optopt));
+    if (optopt)
+        return vfctl_usage (cmd, "unknown option '-%c'", optopt);
+    char some[128] = "";
+    size_t used = 0, matches = 0;
+    for (const struct option *o = s_longopts; is_long && o->name; o++)
+        if (strncmp (o->name, arg + 2, (size_t) len - 2) == 0 && used < sizeof some)
+            used += (size_t) snprintf (some + used, sizeof some - used, "%s--%s",
+                                       matches++ ? ", " : "", o->name);
+    if (matches > 1)
+        return vfctl_usage (cmd, "option '%.*s' is ambiguous: %s", len, arg, some);
+    return vfctl_usage (cmd, "unknown option '%.*s'", len, arg ? arg : "?");
+}
+
 static int
 s_parse (const vfctl_cmd_t *cmd, int argc, char **argv, s_opts_t *o)
 {
-    static const struct option longopts[] = {
-        { "dir", required_argument, NULL, 'd' },
-        { "json", no_argument, NULL, 'j' },
-        { "depth", required_argument, NULL, 'D' },
-        { "max-items", required_argument, NULL, 'M' },
-        { "boundary", no_argument, NULL, 'b' },
-        { "pending", no_argument, NULL, 'p' },
-        { "dot", no_argument, NULL, 'g' },
-        { "rollup", no_argument, NULL, 'r' },
-        { NULL, 0, NULL, 0 },
-    };
     int c;
     optind = 1;
     opterr = 0; /* our own messages, naming the option */
-    while ((c = getopt_long (argc, argv, ":d:j", longopts, NULL)) != -1) {
+    while ((c = getopt_long (argc, argv, ":d:j", s_longopts, NULL)) != -1) {
         switch (c) {
         case 'd':
             o->dir = optarg;
@@ -68,36 +112,30 @@ s_parse (const vfctl_cmd_t *cmd, int argc, char **argv, s_opts_t *o)
         case 'j':
             o->json = true;
             break;
-        case 'D':
-        case 'M': {
+        case S_DEPTH:
+        case S_MAX_ITEMS: {
             /*  the API's bounds: a walk holds its items in memory */
-            uint64_t *v = c == 'D' ? &o->depth : &o->items;
-            int max = c == 'D' ? VF_TRACE_ITEMS_MAX : VF_TRACE_API_ITEMS_MAX;
+            uint64_t *v = c == S_DEPTH ? &o->depth : &o->items;
+            int max = c == S_DEPTH ? VF_TRACE_ITEMS_MAX : VF_TRACE_API_ITEMS_MAX;
             if (vfctl_parse_u64 (optarg, v) || *v == 0 || *v > (uint64_t) max)
                 return vfctl_usage (cmd, "--%s '%s': expected a whole number from 1 to %d",
-                                    c == 'D' ? "depth" : "max-items", optarg, max);
+                                    s_long_name (c), optarg, max);
             break;
         }
-        case 'b':
+        case S_BOUNDARY:
             o->boundary = true;
             break;
-        case 'p':
+        case S_PENDING:
             o->pending = true;
             break;
-        case 'g':
+        case S_DOT:
             o->dot = true;
             break;
-        case 'r':
+        case S_ROLLUP:
             o->rollup = true;
             break;
-        case ':':
-            return vfctl_usage (cmd, "option '%s' needs a value", argv[optind - 1]);
-        default: /* optopt: a short option we do not have, or one of ours given a value */
-            if (optopt && !strchr ("DMbpgrj", optopt))
-                return vfctl_usage (cmd, "unknown option '-%c'", optopt);
-            if (optopt)
-                return vfctl_usage (cmd, "option '%s' takes no value", argv[optind - 1]);
-            return vfctl_usage (cmd, "unknown option '%s'", argv[optind - 1]);
+        default: /* '?' or ':'; a long option's word is the last one read */
+            return s_bad_option (cmd, c, optind > 1 ? argv[optind - 1] : NULL);
         }
     }
     if (o->json && o->dot)
