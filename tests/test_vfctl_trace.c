@@ -8,9 +8,10 @@
     a sample it did not confirm, 10 kg of lot HF-7 without naming the
     mill's resource), and the mill's (spinning: the wool, dye from a
     resource it does not hold and Ben's work in, yarn out). The farm is a
-    member of the mill's network, named "Hill Farm Co-op" there. Each test
-    runs the vfctl binary built next to this test and checks its exit
-    status, standard output and standard error.
+    member of the mill's network, named "Hill Farm Co-op" there. Beside the
+    chain the mill holds records whose text is hostile or long (s_odd_doc).
+    Each test runs the vfctl binary built next to this test and checks its
+    exit status, standard output and standard error.
 */
 #define TEST_NAME "vfctl-trace"
 #include "node_support.h"
@@ -102,6 +103,63 @@ static const char s_mill_doc[] =
     "\"mill:spec/yarn\",\n"
     "  \"resourceQuantity\": {\"hasNumericalValue\": 90, \"hasUnit\": \"kilogram\"},\n"
     "  \"hasPointInTime\": \"2026-11-12T16:00:00Z\"}]}\n";
+
+/*  Text meant to attack the terminal or the graph, and text long enough
+    to be cut: a resource named with quotes, a backslash, a line break, a
+    screen-clearing ESC sequence, a C1 CSI (U+009B), a bidi override
+    (U+202E) and a Graphviz character reference; Eve, whose name sets the
+    terminal's title and tries to close a DOT label and declare a node;
+    an IRI with U+202E, a unit IRI with one, an agent IRI with no path and
+    a long non-ASCII host; names of 200 "é", 100 4-byte emoji, exactly
+    S_TEXT_MAX (60) bytes, 61 bytes ending inside the cut, and one of
+    invisible characters between visible ones. */
+#define EVIL MILL "stock/evil"
+#define EVE_NAME "Eve\\u001b]0;t\\u0007\\\"]; evil [label=\\\"x\\\\"
+#define UNIT "https://units.example/\\u202egk"
+#define HOST "https://x" E10 E10 E10 E10 ".example"
+#define E10 "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
+#define E50 E10 E10 E10 E10 E10
+#define SMILE10                                                                                    \
+    "\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600"                                           \
+    "\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600"
+#define SMILE50 SMILE10 SMILE10 SMILE10 SMILE10 SMILE10
+#define A29 "aaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+
+static const char s_odd_doc[] =
+    "{\"@context\": {\"mill\": \"" MILL "\"}, \"@graph\": [\n"
+    " {\"@id\": \"mill:eve\", \"@type\": \"Person\", \"name\": \"" EVE_NAME "\"},\n"
+    " {\"@id\": \"" EVIL "\", \"@type\": \"EconomicResource\", \"conformsTo\": \"mill:spec/x\",\n"
+    "  \"name\": \"A \\\"q\\\" \\\\b\\ncd\\u001b[2J\\u009b31m\\u202eZ&#8238;\",\n"
+    "  \"note\": \"a note \\u001b[2J\\u009b\\u202e never shown\"},\n"
+    " {\"@id\": \"mill:odd-run\", \"@type\": \"Process\", \"name\": \"" E50 E50 E50 E50 "\",\n"
+    "  \"hasBeginning\": \"2026-11-19T08:00:00Z\"},\n"
+    " {\"@id\": \"mill:odd-in\", \"@type\": \"EconomicEvent\", \"action\": \"consume\",\n"
+    "  \"provider\": \"" HOST "\", \"receiver\": \"mill:\", \"inputOf\": \"mill:odd-run\",\n"
+    "  \"resourceInventoriedAs\": \"" MILL "stock/\\u202etxt.exe\",\n"
+    "  \"resourceQuantity\": {\"hasNumericalValue\": 2, \"hasUnit\": \"" UNIT "\"},\n"
+    "  \"hasPointInTime\": \"2026-11-19T09:00:00Z\"},\n"
+    " {\"@id\": \"mill:odd-work\", \"@type\": \"EconomicEvent\", \"action\": \"work\",\n"
+    "  \"provider\": \"mill:eve\", \"receiver\": \"mill:\", \"inputOf\": \"mill:odd-run\",\n"
+    "  \"effortQuantity\": {\"hasNumericalValue\": 1, \"hasUnit\": \"hour\"},\n"
+    "  \"note\": \"\\u001b]0;owned\\u0007\", \"hasPointInTime\": \"2026-11-19T10:00:00Z\"},\n"
+    " {\"@id\": \"mill:odd-out\", \"@type\": \"EconomicEvent\", \"action\": \"produce\",\n"
+    "  \"provider\": \"mill:\", \"receiver\": \"mill:\", \"outputOf\": \"mill:odd-run\",\n"
+    "  \"resourceInventoriedAs\": \"" EVIL "\", \"resourceConformsTo\": \"mill:spec/x\",\n"
+    "  \"resourceQuantity\": {\"hasNumericalValue\": 5, \"hasUnit\": \"" UNIT "\"},\n"
+    "  \"hasPointInTime\": \"2026-11-20T12:00:00Z\"},\n"
+    " {\"@id\": \"mill:stock/smile\", \"@type\": \"EconomicResource\", \"conformsTo\": "
+    "\"mill:spec/x\",\n"
+    "  \"name\": \"" SMILE50 SMILE50 "\"},\n"
+    " {\"@id\": \"mill:stock/sixty\", \"@type\": \"EconomicResource\", \"conformsTo\": "
+    "\"mill:spec/x\",\n"
+    "  \"name\": \"" A29 A29 "\\u00e9\"},\n"
+    " {\"@id\": \"mill:stock/sixty-one\", \"@type\": \"EconomicResource\", \"conformsTo\": "
+    "\"mill:spec/x\",\n"
+    "  \"name\": \"" A29 A29 "\\u20ac\"},\n"
+    " {\"@id\": \"mill:stock/invisible\", \"@type\": \"EconomicResource\", \"conformsTo\": "
+    "\"mill:spec/x\",\n"
+    "  \"name\": "
+    "\"Wo\\u200bol\\ufeff\\u2066x\\u061c\\u00ad\\u2028|\\udb40\\udc41|\\u65e5\\u00fc\"}]}\n";
 
 /*  The trace from the yarn, line by line (two spaces a level). */
 static const char *const s_yarn_lines[] = {
@@ -215,6 +273,37 @@ s_count_lines (const char *text)
     return n;
 }
 
+/*  Fail unless text is safe to print: well-formed UTF-8 with no control
+    but the line break, no C1 control, no bidi or invisible formatting
+    character. Decoded the plain way, apart from cmd_trace.c's. */
+static void
+s_assert_safe (const char *text)
+{
+    const unsigned char *u = (const unsigned char *) text;
+    for (size_t i = 0; u[i];) {
+        size_t len = u[i] < 0x80       ? 1
+                     : u[i] >> 5 == 6  ? 2
+                     : u[i] >> 4 == 14 ? 3
+                     : u[i] >> 3 == 30 ? 4
+                                       : 0;
+        uint32_t cp = len == 1 ? u[i] : len == 2 ? u[i] & 0x1F : len == 3 ? u[i] & 0x0F : u[i] & 7;
+        for (size_t k = 1; k < len; k++)
+            if (u[i + k] >> 6 == 2)
+                cp = cp << 6 | (u[i + k] & 0x3F);
+            else
+                len = 0;
+        bool overlong =
+            (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+        if (len == 0 || overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            fail_msg ("not UTF-8 at byte %zu:\n%s", i, text);
+        if ((cp < 0x20 && cp != '\n') || (cp >= 0x7F && cp <= 0x9F) || cp == 0x61C ||
+            (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202E) ||
+            (cp >= 0x2060 && cp <= 0x2069) || cp == 0xFEFF || (cp >= 0xE0000 && cp <= 0xE007F))
+            fail_msg ("U+%04X at byte %zu:\n%s", (unsigned) cp, i, text);
+        i += len;
+    }
+}
+
 static void
 s_write (const char *name, const char *text)
 {
@@ -260,11 +349,14 @@ s_group_setup (void **state)
     s_path (farm, sizeof farm, s_dir, "farm.jsonld");
     s_path (entries, sizeof entries, s_dir, "farm.entries");
     s_path (mill, sizeof mill, s_dir, "mill.jsonld");
+    char odd[400];
+    s_path (odd, sizeof odd, s_dir, "odd.jsonld");
     assert_int_equal (s_vfctl ("keygen", key, NULL), 0);
     snprintf (s_farm, sizeof s_farm, "%.*s", (int) strcspn (s_out, " \n"), s_out);
     assert_true (strncmp (s_farm, "vfk_", 4) == 0);
     s_write ("farm.jsonld", s_farm_doc);
     s_write ("mill.jsonld", s_mill_doc);
+    s_write ("odd.jsonld", s_odd_doc);
     /*  signed after the events happened (2026-11-18), so that their own
         times order them */
     assert_int_equal (
@@ -274,6 +366,8 @@ s_group_setup (void **state)
     s_expect (0, 'o', "9 stored");
     s_vfctl ("publish", "-d", s_node, mill, NULL);
     s_expect (0, 'o', "11 stored");
+    s_vfctl ("publish", "-d", s_node, odd, NULL);
+    s_expect (0, 'o', "10 stored");
     char *sale = s_pending_event (MILL "stock/wool-in");
     s_vfctl ("confirm", "-d", s_node, sale, NULL);
     s_expect (0, 'o', "1 stored");
@@ -686,6 +780,159 @@ test_help_names_the_commands (void **state)
     s_expect (0, 'o', "\n  next ");
 }
 
+/*  U+FFFD, what cmd_trace.c shows in place of a character it must not
+    print, and the "…" of a cut text. */
+#define BAD "\uFFFD"
+#define CUT "\u2026"
+/*  How HOST is shown: its scheme and start, "…" and its end, cut between
+    characters (it has no path to cut at). */
+#define HOST_CUT                                                                                   \
+    "https://x\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9" CUT                                      \
+    "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"                                                   \
+    "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9.example"
+#define UNIT_SHOWN "https://units.example/" BAD "gk"
+#define EVE_SHOWN "Eve" BAD "]0;t" BAD "\"]; evil [label=\"x\\"
+#define E29                                                                                        \
+    "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"   \
+    "\u00e9\u00e9\u00e9\u00e9\u00e9"                                                               \
+    "\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9"
+
+static void
+test_hostile_text_reaches_the_terminal_harmless (void **state)
+{
+    s_vfctl ("trace", "-d", s_node, EVIL, "--rollup", NULL);
+    s_expect (0, 'o', "resource A");
+    s_assert_safe (s_out);
+    /*  each character that could act on the terminal, or hide or reorder
+        text, is one U+FFFD; quotes, backslashes and "&" are text */
+    s_must_line (s_out, "resource A \"q\" \\b" BAD "cd" BAD "[2J" BAD "31m" BAD
+                        "Z&#8238;  5 " UNIT_SHOWN "  [Valley Mill Co-op]");
+    s_must_line (s_out, "  event produce  5 " UNIT_SHOWN "  2026-11-20  by Valley Mill  "
+                        "[Valley Mill Co-op]");
+    s_must_line (s_out, "    process " E29 CUT "  2026-11-19  [Valley Mill Co-op]");
+    s_must_line (s_out, "      event consume  2 " UNIT_SHOWN "  2026-11-19  by " HOST_CUT
+                        " to Valley Mill  [Valley Mill Co-op]");
+    s_must_line (s_out,
+                 "        resource " MILL "stock/" BAD "txt.exe (unknown, owned by " HOST_CUT ")");
+    s_must_line (s_out, "      event work  1 hour  2026-11-19  by " EVE_SHOWN
+                        " to Valley Mill  [Valley Mill Co-op]");
+    /*  the rollup's cells too */
+    s_must_line (s_out, "  Valley Mill Co-op  " EVE_SHOWN "  1 hour");
+    s_expect (0, 'o', "  2 " UNIT_SHOWN "\n");
+    assert_null (strstr (s_out, "note"));
+    assert_string_equal (s_err, "");
+    /*  the walk's 6 items, a line between, the work table (title,
+        heading, Eve), a line between, the inputs table (the consume) */
+    assert_int_equal (s_count_lines (s_out), 6 + 1 + 3 + 1 + 3);
+}
+
+static void
+test_long_text_is_cut_between_characters (void **state)
+{
+    /*  100 emoji of 4 bytes: as many whole ones as fit in 59 bytes */
+    s_vfctl ("previous", "-d", s_node, MILL "stock/smile", NULL);
+    s_expect (0, 'o', "resource \U0001F600");
+    assert_string_equal (
+        s_out, "resource "
+               "\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600"
+               "\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600" CUT
+               "  [Valley Mill Co-op]\n");
+    /*  exactly S_TEXT_MAX bytes: whole; one more, and the last character
+        would end past the cut: it goes */
+    s_vfctl ("previous", "-d", s_node, MILL "stock/sixty", NULL);
+    assert_string_equal (s_out, "resource " A29 A29 "\u00e9  [Valley Mill Co-op]\n");
+    s_vfctl ("previous", "-d", s_node, MILL "stock/sixty-one", NULL);
+    assert_string_equal (s_out, "resource " A29 A29 CUT "  [Valley Mill Co-op]\n");
+    /*  invisible characters, tags too, are shown; the visible kept */
+    s_vfctl ("previous", "-d", s_node, MILL "stock/invisible", NULL);
+    assert_string_equal (s_out,
+                         "resource Wo" BAD "ol" BAD BAD "x" BAD BAD BAD "|" BAD "|\u65e5\u00fc"
+                         "  [Valley Mill Co-op]\n");
+    /*  the same cuts in the graph */
+    s_vfctl ("previous", "-d", s_node, "--dot", MILL "stock/smile", NULL);
+    s_assert_safe (s_out);
+    s_expect (0, 'o',
+              "[label=\"\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600"
+              "\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600\U0001F600" CUT "\"");
+}
+
+/*  Nodes in the graph s_out as Graphviz reads it (-Tplain), after
+    drawing it as SVG; -1 if Graphviz is not installed. */
+static int
+s_dot_nodes (void)
+{
+    if (system ("command -v dot >/dev/null 2>&1") != 0) {
+        printf ("test_vfctl_trace: graphviz (dot) is not installed; not reading the graph\n");
+        return -1;
+    }
+    char cmd[1200], path[400];
+    s_write ("odd.dot", s_out);
+    snprintf (cmd, sizeof cmd, "dot -Tsvg '%s/odd.dot' -o '%s/odd.svg'", s_dir, s_dir);
+    assert_int_equal (system (cmd), 0);
+    s_path (path, sizeof path, s_dir, "odd.svg");
+    char *svg = s_slurp (path);
+    if (strstr (svg, "\u202E")) /* "&#8238;" was read as a character */
+        fail_msg ("U+202E in the SVG:\n%s", svg);
+    free (svg);
+    snprintf (cmd, sizeof cmd, "dot -Tplain '%s/odd.dot' > '%s/odd.plain'", s_dir, s_dir);
+    assert_int_equal (system (cmd), 0);
+    s_path (path, sizeof path, s_dir, "odd.plain");
+    char *plain = s_slurp (path);
+    int nodes = 0;
+    for (const char *at = plain; (at = strstr (at, "\nnode ")) != NULL; at++)
+        nodes++;
+    if (strstr (plain, "\nnode evil "))
+        fail_msg ("a name declared a node:\n%s", plain);
+    free (plain);
+    return nodes;
+}
+
+static void
+test_hostile_text_cannot_break_the_graph (void **state)
+{
+    s_vfctl ("trace", "-d", s_node, "--dot", EVIL, NULL);
+    s_expect (0, 'o', "digraph trace {\n");
+    s_assert_safe (s_out);
+    /*  in a label quotes and backslashes are escaped, "&" is "&amp;", and
+        the items' own lines are DOT's "\n" */
+    s_expect (0, 'o',
+              "[label=\"A \\\"q\\\" \\\\b" BAD "cd" BAD "[2J" BAD "31m" BAD
+              "Z&amp;#8238;\\n5 " UNIT_SHOWN "\", shape=ellipse");
+    s_expect (0, 'o', "\\nby Eve" BAD "]0;t" BAD "\\\"]; evil [label=\\\"x\\\\ to Valley Mill\"");
+    s_expect (0, 'o', "[label=\"" MILL "stock/" BAD "txt.exe\\n(unknown, owned by " HOST_CUT ")\"");
+    /*  Graphviz draws it and reads just the walk's 6 items */
+    int nodes = s_dot_nodes ();
+    if (nodes >= 0)
+        assert_int_equal (nodes, 6);
+    /*  and the rollup's note */
+    s_vfctl ("trace", "-d", s_node, "--dot", "--rollup", EVIL, NULL);
+    s_expect (0, 'o', "rollup [shape=note");
+    s_assert_safe (s_out);
+    s_expect (0, 'o',
+              "\\l  Valley Mill Co-op  Eve" BAD "]0;t" BAD
+              "\\\"]; evil [label=\\\"x\\\\  1 hour\\l");
+    nodes = s_dot_nodes ();
+    if (nodes >= 0)
+        assert_int_equal (nodes, 7);
+}
+
+/*  The node refuses text that is not UTF-8, so none reaches vfctl (which
+    would show each such byte as U+FFFD). */
+static void
+test_text_that_is_not_utf8_is_refused (void **state)
+{
+    char path[400];
+    s_path (path, sizeof path, s_dir, "bad-utf8.jsonld");
+    s_write ("bad-utf8.jsonld", "{\"@id\": \"" MILL "stock/latin1\", \"@type\": "
+                                "\"EconomicResource\", \"name\": \"Caf\xe9 \xc2\x9b\xff\"}\n");
+    assert_int_not_equal (s_vfctl ("publish", "-d", s_node, path, NULL), 0);
+    s_write ("bad-utf8.jsonld", "{\"@id\": \"" MILL "stock/latin1\", \"@type\": "
+                                "\"EconomicResource\", \"name\": \"half \\ud800 a pair\"}\n");
+    assert_int_not_equal (s_vfctl ("publish", "-d", s_node, path, NULL), 0);
+    s_vfctl ("trace", "-d", s_node, MILL "stock/latin1", NULL);
+    s_expect (1, 'e', "(not_found)");
+}
+
 /*  Last: without the daemon the walk is read from the store. */
 static void
 test_a_stopped_node_answers_from_its_store (void **state)
@@ -710,6 +957,10 @@ main (void)
         cmocka_unit_test (test_bad_options_and_unknown_iris_fail),
         cmocka_unit_test (test_a_truncated_walk_says_so),
         cmocka_unit_test (test_help_names_the_commands),
+        cmocka_unit_test (test_hostile_text_reaches_the_terminal_harmless),
+        cmocka_unit_test (test_long_text_is_cut_between_characters),
+        cmocka_unit_test (test_hostile_text_cannot_break_the_graph),
+        cmocka_unit_test (test_text_that_is_not_utf8_is_refused),
         cmocka_unit_test (test_a_stopped_node_answers_from_its_store),
     };
     return cmocka_run_group_tests (tests, s_group_setup, s_group_teardown);

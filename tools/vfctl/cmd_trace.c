@@ -18,14 +18,24 @@
 #include "vfctl.h"
 
 /*  Longest IRI, name or agent shown whole in the tree and the graph
-    (bytes); longer ones are cut in the middle ("https://host/…/end") or
-    at the end, so that a line stays readable. */
+    (bytes of the record's text); longer ones are cut in the middle
+    ("https://host/…/end") or at the end, between characters, so that a
+    line stays readable. */
 #define S_TEXT_MAX 60
-/*  Room for one such text, a quantity or a marker. */
+/*  Room for one such text, a quantity or a marker: a clipped text is at
+    most S_TEXT_MAX bytes of the record's, each of which may become a
+    3-byte U+FFFD, and "…". */
 #define S_BUF 256
+_Static_assert(S_BUF >= 3 * S_TEXT_MAX + sizeof "…", "S_BUF holds any clipped text");
 /*  Deepest indentation of the tree (two spaces a level); deeper items
     say their depth. */
 #define S_INDENT_MAX 30
+
+/*  What a character that must not reach the terminal or the graph is
+    shown as: U+FFFD REPLACEMENT CHARACTER. Not '?', which names and IRIs
+    (queries) hold themselves, so a replaced character could pass for a
+    real one; the output is UTF-8 already ("…"). */
+#define S_REPLACEMENT "\xEF\xBF\xBD"
 
 typedef struct {
     const char *dir;
@@ -156,7 +166,22 @@ s_s (const json_t *o, const char *key)
     return json_string_value (json_object_get (o, key));
 }
 
-/*  Append to buf (of size bytes, always NUL-terminated) what fits. */
+/*  End buf (of size bytes, at least 4) with "…" in place of what did not
+    fit, cut between whole characters. */
+static void
+s_ellipsis (char *buf, size_t size)
+{
+    size_t len = strlen (buf);
+    while (len > 0 && len + sizeof "…" > size) {
+        len--; /* back to the start of the character before */
+        while (len > 0 && ((unsigned char) buf[len] & 0xC0) == 0x80)
+            len--;
+    }
+    memcpy (buf + len, "…", sizeof "…");
+}
+
+/*  Append to buf (of size bytes, always NUL-terminated) what fits; if
+    not all of it does, it ends with "…" (never half a character). */
 static void s_cat (char *buf, size_t size, const char *fmt, ...)
     __attribute__ ((format (printf, 3, 4)));
 
@@ -164,61 +189,142 @@ static void
 s_cat (char *buf, size_t size, const char *fmt, ...)
 {
     size_t used = strlen (buf);
-    if (used + 1 >= size)
-        return;
     va_list ap;
     va_start (ap, fmt);
-    vsnprintf (buf + used, size - used, fmt, ap);
+    int n = used + 1 < size ? vsnprintf (buf + used, size - used, fmt, ap) : 1;
     va_end (ap);
+    if (n > 0 && (size_t) n >= size - used)
+        s_ellipsis (buf, size);
 }
 
-/*  Back from s + n to the start of a UTF-8 character. */
+/*  The length (1 to 4) of the well-formed UTF-8 character at s, of which
+    n bytes are left, and its code point in *cp; 0 when s starts none: a
+    stray continuation byte, a byte UTF-8 never uses, an overlong form, a
+    surrogate, beyond U+10FFFF, or cut short. */
 static size_t
-s_char_start (const char *s, size_t n)
+s_utf8 (const unsigned char *s, size_t n, uint32_t *cp)
 {
-    while (n > 0 && ((unsigned char) s[n] & 0xC0) == 0x80)
-        n--;
-    return n;
+    static const uint32_t least[] = { 0, 0, 0x80, 0x800, 0x10000 };
+    size_t len = s[0] < 0x80 ? 1 : s[0] < 0xC2 ? 0 : s[0] < 0xE0 ? 2 : s[0] < 0xF0 ? 3 : 4;
+    if (len == 0 || len > n)
+        return 0;
+    uint32_t v = len == 1 ? s[0] : s[0] & (0x7Fu >> len);
+    for (size_t k = 1; k < len; k++) {
+        if ((s[k] & 0xC0) != 0x80)
+            return 0;
+        v = v << 6 | (s[k] & 0x3Fu);
+    }
+    if (v < least[len] || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    *cp = v;
+    return len;
 }
 
-/*  Control characters (a line break in a name, a terminal escape) as
-    spaces: one item, one line. */
-static const char *
-s_printable (char *buf)
+/*  Characters a record's text must not send to a terminal or a graph: a
+    control may move the cursor, clear the screen or end a line (C0, DEL,
+    C1 with U+009B CSI); a bidi control reorders what follows it; an
+    invisible one makes two different IRIs or names look the same. */
+static bool
+s_unsafe (uint32_t cp)
 {
-    for (char *c = buf; *c; c++)
-        if ((unsigned char) *c < 0x20 || *c == 0x7f)
-            *c = ' ';
-    return buf;
+    static const uint32_t ranges[][2] = {
+        { 0x0000, 0x001F },   /* C0 controls: line breaks, ESC */
+        { 0x007F, 0x009F },   /* DEL and the C1 controls */
+        { 0x00AD, 0x00AD },   /* soft hyphen */
+        { 0x061C, 0x061C },   /* Arabic letter mark */
+        { 0x180E, 0x180E },   /* Mongolian vowel separator */
+        { 0x200B, 0x200F },   /* zero width space, (non-)joiner, LRM, RLM */
+        { 0x2028, 0x202E },   /* line, paragraph separator; embeddings, overrides */
+        { 0x2060, 0x206F },   /* word joiner, invisible operators, isolates */
+        { 0xFEFF, 0xFEFF },   /* zero width no-break space (BOM) */
+        { 0xFFF9, 0xFFFB },   /* interlinear annotation */
+        { 0xE0000, 0xE007F }, /* tags: invisible ASCII */
+    };
+    for (size_t k = 0; k < sizeof ranges / sizeof ranges[0]; k++)
+        if (cp >= ranges[k][0] && cp <= ranges[k][1])
+            return true;
+    return false;
 }
 
-/*  s, or if it is longer than S_TEXT_MAX its start and end around "…":
-    an IRI keeps its scheme and host and as much of its path's end as
-    fits, other text its start. */
+/*  How many bytes the character at s (n bytes left) takes: a byte that
+    starts none counts as one character. */
+static size_t
+s_char_len (const char *s, size_t n)
+{
+    uint32_t cp;
+    size_t len = s_utf8 ((const unsigned char *) s, n, &cp);
+    return len ? len : 1;
+}
+
+/*  The start of a character of s (n bytes) at byte at, else the last one
+    before it or, if up, the first one after it (at most n). */
+static size_t
+s_boundary (const char *s, size_t n, size_t at, bool up)
+{
+    size_t b = 0, len = 0;
+    while (b < n && b + (len = s_char_len (s + b, n - b)) <= at)
+        b += len;
+    return up && b < at && b < n ? b + len : b;
+}
+
+/*  Append the n bytes at s to buf (of size bytes, NUL-terminated) as safe
+    text: every byte that starts no well-formed character and every unsafe
+    character (s_unsafe) as one S_REPLACEMENT. If it does not all fit it
+    ends with "…". */
+static void
+s_put (char *buf, size_t size, const char *s, size_t n)
+{
+    size_t used = strlen (buf);
+    const unsigned char *u = (const unsigned char *) s;
+    for (size_t at = 0; at < n;) {
+        uint32_t cp = 0;
+        size_t len = s_utf8 (u + at, n - at, &cp);
+        const char *out = len && !s_unsafe (cp) ? s + at : S_REPLACEMENT;
+        size_t m = out == s + at ? len : sizeof S_REPLACEMENT - 1;
+        if (used + m >= size) {
+            s_ellipsis (buf, size);
+            return;
+        }
+        memcpy (buf + used, out, m);
+        buf[used += m] = '\0';
+        at += len ? len : 1;
+    }
+}
+
+/*  s as safe text (s_put), or if it is longer than S_TEXT_MAX bytes its
+    start and end around "…": an IRI keeps its scheme and host and as much
+    of its path's end as fits, other text its start. Cuts fall between
+    characters. */
 static const char *
 s_clip (const char *s, bool iri, char *buf, size_t size)
 {
     size_t n = strlen (s);
+    buf[0] = '\0';
     if (n <= S_TEXT_MAX) {
-        snprintf (buf, size, "%s", s);
-        return s_printable (buf);
+        s_put (buf, size, s, n);
+        return buf;
     }
     if (!iri) {
-        snprintf (buf, size, "%.*s…", (int) s_char_start (s, S_TEXT_MAX - 1), s);
-        return s_printable (buf);
+        s_put (buf, size, s, s_boundary (s, n, S_TEXT_MAX - 1, false));
+        s_cat (buf, size, "…");
+        return buf;
     }
     size_t head = 24;
     const char *host = strstr (s, "://");
     const char *slash = host ? strchr (host + 3, '/') : NULL;
     if (slash && (size_t) (slash - s) < S_TEXT_MAX / 2)
         head = (size_t) (slash - s) + 1;
-    head = s_char_start (s, head);
-    size_t tail = s_char_start (s, n - (S_TEXT_MAX - head - 1));
-    const char *cut = strchr (s + tail, '/'); /* start the end at a path segment */
+    head = s_boundary (s, n, head, false);
+    /*  the end: what fills the other S_TEXT_MAX - 1 bytes, from a path
+        segment's start if one leaves enough */
+    size_t tail = s_boundary (s, n, n - (S_TEXT_MAX - 1 - head), true);
+    const char *cut = strchr (s + tail, '/');
     if (cut && strlen (cut) > 12)
         tail = (size_t) (cut - s);
-    snprintf (buf, size, "%.*s…%s", (int) head, s, s + tail);
-    return s_printable (buf);
+    s_put (buf, size, s, head);
+    s_cat (buf, size, "…");
+    s_put (buf, size, s + tail, n - tail);
+    return buf;
 }
 
 /*  The name of organisation key (vfk_...) from "organisations", else the
@@ -229,8 +335,9 @@ s_org (const s_walk_t *w, const char *key, char *buf, size_t size)
     const char *name = s_s (w->orgs, key);
     if (name && *name)
         return s_clip (name, false, buf, size);
-    snprintf (buf, size, "%.12s", key);
-    return s_printable (buf);
+    buf[0] = '\0';
+    s_put (buf, size, key, s_boundary (key, strlen (key), 12, false));
+    return buf;
 }
 
 /*  An agent's name from "agents", else its IRI. */
@@ -241,11 +348,13 @@ s_agent (const s_walk_t *w, const char *iri, char *buf, size_t size)
     return name && *name ? s_clip (name, false, buf, size) : s_clip (iri, true, buf, size);
 }
 
-/*  A measure as "12.5 kilogram" ("" when there is none); measures may be
-    written with om2: terms (docs/PROTOCOL.md). */
+/*  A measure as "12.5 kilogram" ("" when there is none) into buf of
+    2 * S_BUF bytes; measures may be written with om2: terms
+    (docs/PROTOCOL.md), a unit may be any IRI. */
 static const char *
 s_qty (const json_t *q, char *buf, size_t size)
 {
+    char t[S_BUF];
     buf[0] = '\0';
     const json_t *num = json_object_get (q, "hasNumericalValue");
     const char *unit = s_s (q, "hasUnit");
@@ -254,7 +363,7 @@ s_qty (const json_t *q, char *buf, size_t size)
     if (!num)
         return buf;
     if (json_is_string (num))
-        s_cat (buf, size, "%s", json_string_value (num));
+        s_cat (buf, size, "%s", s_clip (json_string_value (num), false, t, sizeof t));
     else if (json_is_integer (num))
         s_cat (buf, size, "%" PRId64, (int64_t) json_integer_value (num));
     else
@@ -264,7 +373,7 @@ s_qty (const json_t *q, char *buf, size_t size)
     else if (unit && strncmp (unit, VF_OM2_NS, strlen (VF_OM2_NS)) == 0)
         unit += strlen (VF_OM2_NS);
     if (unit && *unit)
-        s_cat (buf, size, " %s", unit);
+        s_cat (buf, size, " %s", s_clip (unit, true, t, sizeof t));
     return buf;
 }
 
@@ -309,7 +418,8 @@ s_item_date (const json_t *item, char *buf, size_t size)
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
         const char *t = s_s (item, keys[k]);
         if (t && strlen (t) >= 10) {
-            snprintf (buf, size, "%.10s", t);
+            buf[0] = '\0';
+            s_put (buf, size, t, s_boundary (t, strlen (t), 10, false));
             return buf;
         }
     }
@@ -423,7 +533,7 @@ static void
 s_tree_line (const s_walk_t *w, size_t i, size_t indent)
 {
     const json_t *item = json_array_get (w->items, i);
-    char label[S_BUF], qty[S_BUF], date[16], who[2 * S_BUF], org[S_BUF], marks[4 * S_BUF];
+    char label[S_BUF], qty[2 * S_BUF], date[32], who[2 * S_BUF], org[S_BUF], marks[4 * S_BUF];
     const char *when = s_item_date (item, date, sizeof date), *key = s_item_org (item);
     if (indent > S_INDENT_MAX)
         printf ("%*s(depth %zu) ", 2 * S_INDENT_MAX, "", indent);
@@ -487,13 +597,16 @@ s_cell (const s_walk_t *w, const json_t *row, char c, char *buf, size_t size)
     case 'a':
         return (v = s_s (row, "agent")) ? s_agent (w, v, buf, size) : "-";
     case 'x':
-        return (v = s_s (row, "action")) ? v : "-";
+        return (v = s_s (row, "action")) ? s_clip (v, false, buf, size) : "-";
     case 's':
         return (v = s_s (row, "spec")) ? s_clip (v, true, buf, size) : "-";
-    default:
-        snprintf (buf, size, "%s %s", s_s (row, "total") ? s_s (row, "total") : "?",
-                  s_s (row, "unit") ? s_s (row, "unit") : "");
+    default: {
+        char t[S_BUF];
+        s_clip (s_s (row, "total") ? s_s (row, "total") : "?", false, buf, size);
+        s_cat (buf, size, " %s",
+               s_clip (s_s (row, "unit") ? s_s (row, "unit") : "", true, t, sizeof t));
         return buf;
+    }
     }
 }
 
@@ -503,7 +616,7 @@ s_table (FILE *out, const s_walk_t *w, const char *title, const json_t *list, co
          const char *const *heads)
 {
     size_t ncols = strlen (cols), width[8] = { 0 };
-    char buf[S_BUF];
+    char buf[2 * S_BUF]; /* a quantity: two texts */
     fprintf (out, "%s\n", title);
     if (json_array_size (list) == 0) {
         fprintf (out, "  (none)\n");
@@ -548,20 +661,35 @@ s_print_rollup (FILE *out, const s_walk_t *w)
 
 /* ---------------------------------------------------------------- DOT */
 
-/*  A DOT string (in double quotes): quotes and backslashes escaped, "\n"
-    kept as DOT's line break. */
+/*  Text (already safe: s_put) inside a DOT string: quotes and
+    backslashes escaped, so that it cannot end the string or make an
+    escape of its own (\\N, \\G...); "&" as "&amp;", as Graphviz reads
+    "&#8238;" as the character; line breaks as newline ("\\n" centres
+    the line, "\\l" left-aligns it); any other control byte, which s_put
+    lets through none of, replaced. */
+static void
+s_dot_text (const char *s, const char *newline)
+{
+    for (; *s; s++) {
+        if (*s == '\n')
+            fputs (newline, stdout);
+        else if (*s == '"' || *s == '\\')
+            printf ("\\%c", *s);
+        else if (*s == '&')
+            fputs ("&amp;", stdout);
+        else if ((unsigned char) *s < 0x20 || *s == 0x7f)
+            fputs (S_REPLACEMENT, stdout);
+        else
+            putchar (*s);
+    }
+}
+
+/*  A DOT string: text in double quotes, each line centred. */
 static void
 s_dot_str (const char *s)
 {
     putchar ('"');
-    for (; *s; s++) {
-        if (*s == '\n')
-            fputs ("\\n", stdout);
-        else if (*s == '"' || *s == '\\')
-            printf ("\\%c", *s);
-        else
-            putchar (*s);
-    }
+    s_dot_text (s, "\\n");
     putchar ('"');
 }
 
@@ -603,7 +731,7 @@ static void
 s_dot_node (const s_walk_t *w, size_t i, const json_t *orgs, const char *indent)
 {
     const json_t *item = json_array_get (w->items, i);
-    char label[S_BUF], qty[S_BUF], date[16], who[2 * S_BUF], marks[4 * S_BUF], colour[32];
+    char label[S_BUF], qty[2 * S_BUF], date[32], who[2 * S_BUF], marks[4 * S_BUF], colour[32];
     char text[8 * S_BUF] = "";
     const char *when = s_item_date (item, date, sizeof date), *key = s_item_org (item);
     bool event = s_is (item, "EconomicEvent");
@@ -649,7 +777,10 @@ s_print_dot (const s_walk_t *w, bool rollup)
     char buf[S_BUF], colour[32];
     printf ("digraph trace {\n  rankdir=%s;\n  labelloc=t;\n  label=", w->forward ? "LR" : "RL");
     char title[2 * S_BUF];
-    snprintf (title, sizeof title, "%s from %s", s_s (w->r, "direction"),
+    char direction[S_BUF];
+    snprintf (title, sizeof title, "%s from %s",
+              s_clip (s_s (w->r, "direction") ? s_s (w->r, "direction") : "?", false, direction,
+                      sizeof direction),
               s_clip (s_s (w->r, "start") ? s_s (w->r, "start") : "?", true, buf, sizeof buf));
     s_dot_str (title);
     printf (";\n  node [fontname=\"Helvetica\", fontsize=10, style=filled];\n"
@@ -702,13 +833,7 @@ s_print_dot (const s_walk_t *w, bool rollup)
             s_print_rollup (mem, w);
             fclose (mem);
             printf ("  rollup [shape=note, fontname=\"Courier\", fillcolor=white, label=\"");
-            for (const char *s = text ? text : ""; *s; s++)
-                if (*s == '\n')
-                    fputs ("\\l", stdout);
-                else if (*s == '"' || *s == '\\')
-                    printf ("\\%c", *s);
-                else
-                    putchar (*s);
+            s_dot_text (text ? text : "", "\\l");
             printf ("\"];\n");
         }
         free (text);
