@@ -29,8 +29,8 @@
       walk reaches it again in fewer steps; the items are then put back in
       depth-first order;
     - a walk reads at most S_READS_PER_ITEM records per item it may return
-      (and at least S_READS_MIN): it stops there, truncated, whatever the
-      shape of the graph.
+      (and at least S_READS_MIN; or max_reads): it stops there, truncated,
+      whatever the shape of the graph.
 */
 #include "vf_trace.h"
 
@@ -291,6 +291,26 @@ s_counts (s_walk_t *w, const vf_entry_t *e, bool *yes)
         return 0;
     int rc = s_read (w);
     return rc ? rc : vf_project_counts (w->self, w->txn, e, yes, w->err);
+}
+
+/*  The state the store keeps of resource iri (owner, primaryAccountable,
+    quantities...; docs/STORE.md), or NULL. */
+static int
+s_state (s_walk_t *w, const char *iri, json_t **state)
+{
+    *state = NULL;
+    uint8_t key[VF_HASH_BYTES];
+    MDB_val v;
+    vf_hash (key, iri, strlen (iri));
+    int rc = s_read (w);
+    int got = rc ? rc : vf_db_get (w->self->db, w->txn, VF_T_STATE, key, sizeof key, &v, w->err);
+    if (got == VF_ENOTFOUND)
+        return 0;
+    if (got)
+        return got;
+    vf_mp_reader_t r;
+    vf_mp_reader_init (&r, v.mv_data, v.mv_size);
+    return vf_mp_read_json (&r, 0, state, w->err);
 }
 
 /* ------------------------------------------------------------- lookups */
@@ -558,16 +578,22 @@ s_agent (s_walk_t *w, const char *iri, const char **name, const char **owner)
 
 /* ------------------------------------------------- tracking identifiers */
 
-/*  What links a resource by its lot: its IRI and, from its current
-    record, the co-op that published it ("a"), its conformsTo ("c") and
-    primaryAccountable ("p"). */
-static json_t *
-s_lot_info (const char *iri, const vf_entry_t *rec)
+/*  What links a resource by its lot: its IRI, from its current record
+    the co-op that published it ("a") and its conformsTo ("c"), and from
+    its state its primaryAccountable ("p"). */
+static int
+s_lot_info (s_walk_t *w, const char *iri, const vf_entry_t *rec, json_t **out)
 {
     char key[VF_TEXT_MAX];
-    return json_pack ("{s:s, s:s, s:s?, s:s?}", "@id", iri, "a",
-                      vf_text_encode (key, VF_TEXT_KEY, rec->author), "c",
-                      s_str (rec, "conformsTo"), "p", s_str (rec, "primaryAccountable"));
+    json_t *state = NULL;
+    int rc = s_state (w, iri, &state);
+    *out = rc ? NULL
+              : json_pack ("{s:s, s:s, s:s?, s:s?}", "@id", iri, "a",
+                           vf_text_encode (key, VF_TEXT_KEY, rec->author), "c",
+                           s_str (rec, "conformsTo"), "p",
+                           json_string_value (json_object_get (state, "primaryAccountable")));
+    json_decref (state);
+    return rc ? rc : *out ? 0 : vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
 }
 
 /*  The resources whose current record (the owner's) has value in field
@@ -603,8 +629,10 @@ s_lot (s_walk_t *w, const char *field, vf_role_t role, const char *value, json_t
             rc = s_current (w, other, "EconomicResource", &current);
         /*  only the owner's current record links */
         const char *now = s_str (current, field);
+        json_t *info = NULL;
         if (rc == 0 && current && memcmp (current->id, mate->id, VF_HASH_BYTES) == 0 && now &&
-            strcmp (now, value) == 0 && json_array_append_new (l, s_lot_info (other, current)))
+            strcmp (now, value) == 0 && (rc = s_lot_info (w, other, current, &info)) == 0 &&
+            json_array_append_new (l, info))
             rc = vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
         vf_entry_destroy (&mate);
         vf_entry_destroy (&current);
@@ -641,9 +669,8 @@ s_lot_mates (s_walk_t *w, const char *iri, s_lot_fn fn, void *arg)
         const char *field;
         vf_role_t role;
     } links[] = { { "trackingIdentifier", VF_ROLE_TRACKING }, { "ofBatchLot", VF_ROLE_OTHER } };
-    json_t *self = s_lot_info (iri, rec);
-    if (!self)
-        rc = vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
+    json_t *self = NULL;
+    rc = s_lot_info (w, iri, rec, &self);
     for (size_t k = 0; k < 2 && rc == 0; k++) {
         const char *value = s_str (rec, links[k].field);
         json_t *mates = NULL;
@@ -1112,16 +1139,7 @@ s_org_of (s_walk_t *w, s_item_t *it)
     int rc = s_current (w, it->iri, s_kind_class[it->kind], &rec);
     if (rc == 0 && it->kind == S_RESOURCE) {
         json_t *state = NULL;
-        uint8_t key[VF_HASH_BYTES];
-        MDB_val v;
-        vf_hash (key, it->iri, strlen (it->iri));
-        int got = vf_db_get (w->self->db, w->txn, VF_T_STATE, key, sizeof key, &v, w->err);
-        if (got == 0) {
-            vf_mp_reader_t r;
-            vf_mp_reader_init (&r, v.mv_data, v.mv_size);
-            rc = vf_mp_read_json (&r, 0, &state, w->err);
-        } else if (got != VF_ENOTFOUND)
-            rc = got;
+        rc = s_state (w, it->iri, &state);
         const char *owner = json_string_value (json_object_get (state, "owner"));
         if (owner)
             snprintf (it->org, sizeof it->org, "%s", owner);
@@ -1747,6 +1765,8 @@ vf_store_trace (vf_store_t *self, const char *iri, const vf_trace_opts_t *opts, 
     w.self = self, w.err = err, w.o = opts;
     w.max = opts->max_items ? opts->max_items : VF_TRACE_ITEMS_DEFAULT;
     w.budget = w.max * S_READS_PER_ITEM > S_READS_MIN ? w.max * S_READS_PER_ITEM : S_READS_MIN;
+    if (opts->max_reads)
+        w.budget = opts->max_reads;
     json_t **sets[] = { &w.seen,  &w.agents, &w.owners,   &w.bounds,   &w.later,   &w.crumbs,
                         &w.procs, &w.lots,   &w.pairs[0], &w.pairs[1], &w.pairs[2] };
     size_t nsets = sizeof sets / sizeof sets[0];

@@ -33,6 +33,8 @@ typedef struct {
     bool one_step;         /* previous / next: the start and its direct neighbours */
     size_t max_depth;      /* items this many steps from the start are not expanded; 0: no limit */
     size_t max_items;      /* 0: VF_TRACE_ITEMS_DEFAULT; at most VF_TRACE_ITEMS_MAX */
+    size_t max_reads;      /* records the walk may read; 0: 100 per item it may return, at
+                              least 100,000 (the bound on its cost, whatever the graph) */
     bool stop_at_boundary; /* do not walk past items of another organisation than the start's */
     bool include_pending;  /* also walk events their resource's owner has not confirmed */
     bool rollup;           /* add the value rollup (work and inputs per organisation) */
@@ -51,16 +53,19 @@ typedef struct {
         or the process record, or owns the resource), and where they
         apply "vfn:entry" (events: vfe_... of the entry), "vfn:via" (how
         it was reached when not by a plain reference: "previousEvent",
-        "trackingIdentifier", "ofBatchLot", "pairedBy"), "vfn:pending":
-        true (an event the resource owner has not confirmed),
-        "vfn:boundary": true (not expanded: another organisation),
-        "vfn:unknown": true with "vfn:agent" (the agent the referring
-        event names as its provider or receiver) and "vfn:owner" (when
-        the IRI says which node minted it),
+        "stock", "renamed", "trackingIdentifier", "ofBatchLot"),
+        "vfn:pending": true (an event the resource owner has not
+        confirmed), "vfn:boundary": true (not expanded: another
+        organisation), "vfn:unknown": true (the node does not hold the
+        record) with "vfn:agent" (the agent the referring event names as
+        its provider or receiver) and "vfn:owner" (the key an IRI minted
+        by vfnode claims; a claim, not a proof). "vfn:organisation" is
+        absent where the node holds nothing that says it,
       "agents": { agent IRI: name } for the agents events name, where
-        the node holds the Agent record,
-      "visited": number of items, "truncated": true when max_items
-        stopped the walk,
+        the node holds the agent's record,
+      "visited": number of items, "reads": records the walk read,
+      "truncated": true when the walk stopped early, with "limit":
+        "max_items" or "reads" (max_reads),
       "rollup" (when asked): { "work": [ {organisation, agent, unit,
         total} ], "inputs": [ {organisation, action, spec, unit, total} ] }
         summed exactly over the events of the walk.

@@ -860,6 +860,327 @@ test_schema_2_store_is_upgraded (void **state)
     s_end (&w);
 }
 
+/* ------------------------------------------------ starts and their rules */
+
+/*  A walk from a process takes all of its events (the process is the way
+    in): the pickups of a transport included. */
+static void
+test_process_start (void **state)
+{
+    s_world_t w;
+    s_world (&w);
+    s_apples (&w, true);
+    json_t *t = s_walk (&w, "urn:hop-2", &s_trace);
+    s_expect_set (t, "urn:hop-2 urn:pickup-load urn:claudia-load urn:dropoff-load urn:hop-1 "
+                     "urn:pickup-apples urn:alice-apples urn:apples-out urn:harvest "
+                     "urn:pick-apples");
+    assert_string_equal (json_string_value (json_object_get (
+                             json_array_get (json_object_get (t, "items"), 0), "@type")),
+                         "Process");
+    json_decref (t);
+    t = s_walk (&w, "urn:hop-1", &s_track);
+    s_expect_set (t, "urn:hop-1 urn:dropoff-load urn:claudia-load urn:pickup-load urn:hop-2 "
+                     "urn:dropoff-bob urn:bob-apples urn:dropoff-pears urn:dan-pears");
+    json_decref (t);
+    s_end (&w);
+}
+
+/*  Anyone can sign an event under another co-op's resource IRI: the walk
+    from that IRI still starts at the resource. A vfe_ start must be the
+    event that counts under its IRI. */
+static void
+test_start_is_not_hijacked (void **state)
+{
+    s_world_t w;
+    s_world (&w);
+    s_apples (&w, true);
+    json_t *before = s_walk (&w, "urn:bob-apples", &s_trace);
+    s_ev (&w, 4, "urn:bob-apples", "raise", NULL, "urn:mallory-stuff", 9);
+    json_t *t = s_walk (&w, "urn:bob-apples", &s_trace);
+    json_t *first = json_array_get (json_object_get (t, "items"), 0);
+    assert_string_equal (json_string_value (json_object_get (first, "@type")), "EconomicResource");
+    assert_int_equal (json_array_size (json_object_get (t, "items")),
+                      json_array_size (json_object_get (before, "items")));
+    json_decref (t);
+    json_decref (before);
+
+    /*  the author signs a second event under an event's IRI: it does not
+        count, and cannot be a start */
+    s_ev (&w, 0, "urn:apples-out", "produce", "urn:harvest", "urn:alice-apples", 10);
+    const char *second = json_string_value (json_object_get (w.ids, "urn:apples-out"));
+    vf_err_t err = { 0 };
+    json_t *out = NULL;
+    assert_int_equal (vf_store_trace (w.st, second, &s_trace, &out, &err), VF_EINVAL);
+    assert_null (out);
+    assert_non_null (strstr (err.msg, "not the event that counts"));
+    s_end (&w);
+}
+
+/* ------------------------------------------------------------ max_depth */
+
+/*  Check that every item comes after its parent, depth first, and that
+    depths follow the parents. */
+static void
+s_expect_tree (const json_t *walk)
+{
+    json_t *items = json_object_get (walk, "items");
+    for (size_t k = 0; k < json_array_size (items); k++) {
+        json_t *it = json_array_get (items, k);
+        assert_int_equal (json_integer_value (json_object_get (it, "vfn:item")), (json_int_t) k);
+        json_t *p = json_object_get (it, "vfn:parent");
+        json_int_t depth = json_integer_value (json_object_get (it, "vfn:depth"));
+        if (k == 0) {
+            assert_null (p);
+            continue;
+        }
+        assert_true (json_integer_value (p) >= 0 && (size_t) json_integer_value (p) < k);
+        json_t *parent = json_array_get (items, (size_t) json_integer_value (p));
+        assert_int_equal (depth, json_integer_value (json_object_get (parent, "vfn:depth")) + 1);
+        /*  depth first: the parent is on the path to the item before */
+        json_int_t up = (json_int_t) k - 1;
+        while (up >= 0 && up != json_integer_value (p))
+            up = json_integer_value (
+                json_object_get (json_array_get (items, (size_t) up), "vfn:parent"));
+        assert_int_equal (up, json_integer_value (p));
+    }
+}
+
+/*  B is reached first far from the start (through A), then near it: with
+    max_depth its history must be there all the same. In the first shape
+    the far visit leaves B unexpanded, in the second B is expanded there
+    but the limit cuts its history short. */
+static void
+test_depth_reaches_what_is_near (void **state)
+{
+    for (int shape = 0; shape < 2; shape++) {
+        s_world_t w;
+        s_world (&w);
+        const char *res[] = { "urn:R", "urn:A", "urn:B", "urn:C" };
+        for (int k = 0; k < 4; k++)
+            s_resource (&w, 0, res[k], NULL);
+        s_ev (&w, 0, "urn:raise-C", "raise", NULL, "urn:C", 0);
+        s_ev (&w, 0, "urn:raise-B", "raise", NULL, "urn:B", 0);
+        s_ev (&w, 0, "urn:consume-C", "consume", "urn:P3", "urn:C", 1);
+        s_ev (&w, 0, "urn:produce-B", "produce", "urn:P3", "urn:B", 2);
+        if (shape == 0) { /* A made from B: B 8 steps from R */
+            s_ev (&w, 0, "urn:consume-B2", "consume", "urn:P2", "urn:B", 3);
+            s_ev (&w, 0, "urn:produce-A", "produce", "urn:P2", "urn:A", 4);
+        } else /* B moved into A: B 6 steps from R */
+            s_ev2 (&w, 0, 0, "urn:move-B", "move", NULL, "urn:B", "urn:A", 3);
+        s_ev (&w, 0, "urn:consume-B", "consume", "urn:P1", "urn:B", 5);
+        s_ev (&w, 0, "urn:consume-A", "consume", "urn:P1", "urn:A", 6);
+        s_ev (&w, 0, "urn:produce-R", "produce", "urn:P1", "urn:R", 7);
+        /*  shape 0: B is 8 steps away through A and left unexpanded there;
+            reached again from consume-B it is 4 away and its history (raise-B
+            5 away) is walked. consume-B's breadcrumb (produce-B, the last
+            addition to B before it) hangs under consume-B.
+            shape 1: B is expanded 6 steps away, its additions 7 away are
+            left unexpanded; from consume-B they come 3 steps nearer, and
+            what lies behind produce-B is walked, up to C (7 steps) */
+        vf_trace_opts_t o = { .max_depth = shape == 0 ? 8 : 7 };
+        json_t *t = s_walk (&w, "urn:R", &o);
+        s_expect_set (t, shape == 0 ? "urn:R urn:produce-R urn:P1 urn:consume-A urn:A "
+                                      "urn:produce-A urn:P2 urn:consume-B2 urn:B urn:consume-B "
+                                      "urn:produce-B urn:raise-B urn:P3 urn:consume-C urn:C "
+                                      "urn:raise-C"
+                                    : "urn:R urn:produce-R urn:P1 urn:consume-A urn:A "
+                                      "urn:move-B urn:B urn:consume-B urn:produce-B "
+                                      "urn:raise-B urn:P3 urn:consume-C urn:C");
+        json_t *b = s_item (t, "urn:B");
+        assert_int_equal (json_integer_value (json_object_get (b, "vfn:depth")), 4);
+        assert_string_equal (s_parent (t, "urn:B"), "urn:consume-B");
+        assert_string_equal (s_parent (t, "urn:produce-B"), "urn:consume-B");
+        assert_int_equal (json_integer_value (json_object_get (s_item (t, "urn:C"), "vfn:depth")),
+                          7);
+        s_expect_tree (t);
+        json_decref (t);
+        /*  without a limit: everything, raise-C too */
+        t = s_walk (&w, "urn:R", &s_trace);
+        assert_non_null (s_item (t, "urn:raise-C"));
+        s_expect_tree (t);
+        json_decref (t);
+        s_end (&w);
+    }
+}
+
+/* ------------------------------------------------------- lots, scoped */
+
+static void
+s_lot_resource (s_world_t *w, int org, const char *iri, const char *field, const char *value,
+                const char *spec)
+{
+    s_pub (w, org,
+           json_pack ("{s:s, s:s, s:s, s:s}", "@type", "EconomicResource", "@id", iri, "conformsTo",
+                      spec, field, value));
+}
+
+/*  A lot code links a transfer that names no receiving resource to the
+    resources of the receiver with that code (primaryAccountable, or the
+    co-op that published the receiver's agent record), or failing that to
+    those of the same specification; never to anyone else's resource that
+    happens to carry the same code. ofBatchLot links the same way. */
+static void
+test_lots_are_scoped (void **state)
+{
+    s_world_t w;
+    s_world (&w);
+    const int farm = 0, mill = 1, weaver = 2, other = 3;
+    s_lot_resource (&w, farm, "urn:farm-lot", "trackingIdentifier", "L-9", "urn:spec:wool");
+    s_ev (&w, farm, "urn:raise-lot", "raise", NULL, "urn:farm-lot", 0);
+    s_ev2 (&w, farm, mill, "urn:sale", "transfer", NULL, "urn:farm-lot", NULL, 2);
+    s_ev2 (&w, farm, weaver, "urn:sale-2", "transfer", NULL, "urn:farm-lot", NULL, 3);
+    /*  the mill: its own spec; linked by the co-op that published the
+        receiver's agent record */
+    s_pub (&w, mill,
+           json_pack ("{s:s, s:s, s:s}", "@type", "Organization", "@id", s_agent (mill), "name",
+                      "Mill"));
+    s_lot_resource (&w, mill, "urn:mill-lot", "trackingIdentifier", "L-9", "urn:spec:m");
+    /*  the weaver: by primaryAccountable (the transfer of another lot of
+        the farm's into it made the weaver its accountable agent) */
+    s_lot_resource (&w, weaver, "urn:weaver-lot", "trackingIdentifier", "L-9", "urn:spec:w");
+    s_resource (&w, farm, "urn:farm-extra", NULL);
+    s_ev (&w, farm, "urn:raise-extra", "raise", NULL, "urn:farm-extra", 0);
+    s_ev2 (&w, farm, weaver, "urn:extra", "transfer", NULL, "urn:farm-extra", "urn:weaver-lot", 1);
+    s_confirm (&w, weaver, "urn:extra");
+    /*  someone else with the same code and another spec: not linked */
+    s_lot_resource (&w, other, "urn:other-lot", "trackingIdentifier", "L-9", "urn:spec:o");
+    json_t *t = s_walk (&w, "urn:mill-lot", &s_trace);
+    s_expect_set (t, "urn:mill-lot urn:sale urn:farm-lot urn:raise-lot");
+    json_decref (t);
+    t = s_walk (&w, "urn:weaver-lot", &s_trace);
+    s_expect_set (t, "urn:weaver-lot urn:sale-2 urn:farm-lot urn:raise-lot urn:extra "
+                     "urn:farm-extra urn:raise-extra");
+    json_decref (t);
+    t = s_walk (&w, "urn:other-lot", &s_trace);
+    s_expect_set (t, "urn:other-lot");
+    json_decref (t);
+    t = s_walk (&w, "urn:farm-lot", &s_track);
+    s_expect_set (t, "urn:farm-lot urn:raise-lot urn:sale urn:mill-lot urn:sale-2 "
+                     "urn:weaver-lot");
+    json_decref (t);
+
+    /*  ofBatchLot: the same specification links */
+    s_lot_resource (&w, farm, "urn:farm-batch", "ofBatchLot", "urn:batch:1", "urn:spec:wool");
+    s_ev (&w, farm, "urn:raise-batch", "raise", NULL, "urn:farm-batch", 4);
+    s_ev2 (&w, farm, other, "urn:sale-3", "transfer", NULL, "urn:farm-batch", NULL, 5);
+    s_lot_resource (&w, other, "urn:other-batch", "ofBatchLot", "urn:batch:1", "urn:spec:wool");
+    t = s_walk (&w, "urn:other-batch", &s_trace);
+    s_expect_set (t, "urn:other-batch urn:sale-3 urn:farm-batch urn:raise-batch");
+    assert_string_equal (json_string_value (json_object_get (s_item (t, "urn:sale-3"), "vfn:via")),
+                         "ofBatchLot");
+    json_decref (t);
+    s_end (&w);
+}
+
+/* --------------------------------------------------------------- cost */
+
+/*  One stock taken from by many processes, whose outputs all went into
+    one mix: a trace from the mix visits every consumption, and each one's
+    breadcrumb is the stock's last addition before it. The walk must read
+    a bounded number of records per item (it used to scan back over every
+    earlier consumption for each: quadratic). And a walk that runs out of
+    reads stops, truncated, with what it had. */
+static void
+test_cost_is_bounded (void **state)
+{
+    s_world_t w;
+    s_world (&w);
+    s_resource (&w, 0, "urn:stock", NULL);
+    s_resource (&w, 0, "urn:mix", NULL);
+    s_ev (&w, 0, "urn:raise-stock", "raise", NULL, "urn:stock", 0);
+    const int n = 300;
+    for (int k = 0; k < n; k++) {
+        char p[32], in[32], out[32];
+        snprintf (p, sizeof p, "urn:run-%d", k);
+        snprintf (in, sizeof in, "urn:take-%d", k);
+        snprintf (out, sizeof out, "urn:make-%d", k);
+        s_ev (&w, 0, in, "consume", p, "urn:stock", 1 + k / 20);
+        s_ev (&w, 0, out, "produce", p, "urn:mix", 1 + k / 20);
+    }
+    json_t *t = s_walk (&w, "urn:mix", &s_trace);
+    json_int_t visited = json_integer_value (json_object_get (t, "visited"));
+    json_int_t reads = json_integer_value (json_object_get (t, "reads"));
+    assert_int_equal (visited, 3 * n + 3); /* mix, stock, raise, and per run 3 */
+    if (reads > 20 * visited)
+        fail_msg ("%lld reads for %lld items", (long long) reads, (long long) visited);
+    assert_false (json_is_true (json_object_get (t, "truncated")));
+    json_decref (t);
+
+    vf_trace_opts_t o = { .max_reads = 100 };
+    t = s_walk (&w, "urn:mix", &o);
+    assert_true (json_is_true (json_object_get (t, "truncated")));
+    assert_string_equal (json_string_value (json_object_get (t, "limit")), "reads");
+    assert_true (json_integer_value (json_object_get (t, "visited")) < visited);
+    s_expect_tree (t);
+    json_decref (t);
+    s_end (&w);
+}
+
+/* -------------------------------------------------------- out of memory */
+
+static long s_fail_at, s_allocs;
+
+static void *
+s_failing_malloc (size_t n)
+{
+    return ++s_allocs == s_fail_at ? NULL : malloc (n);
+}
+
+/*  Every jansson allocation of a walk fails in turn (SQLite style): each
+    walk either fails with VF_ENOMEM and hands out nothing, or returns
+    exactly what a walk without failures returns. LeakSanitizer checks
+    that the failed ones freed what they took. */
+static void
+test_out_of_memory (void **state)
+{
+    s_world_t w;
+    s_world (&w);
+    s_apples (&w, true);
+    s_resource (&w, 4, "urn:farm-lot", "HF-7");
+    s_ev2 (&w, 4, 0, "urn:sale", "transfer", NULL, "urn:farm-lot", NULL, 0);
+    s_resource (&w, 0, "urn:alice-lot", "HF-7");
+    s_ev (&w, 0, "urn:use-lot", "consume", "urn:harvest", "urn:alice-lot", 1);
+    const struct {
+        const char *start;
+        vf_trace_opts_t o;
+    } walks[] = {
+        { "urn:bob-apples", { .rollup = true } },
+        { "urn:farm-lot", { .forward = true, .max_depth = 3 } },
+    };
+    for (size_t k = 0; k < sizeof walks / sizeof walks[0]; k++) {
+        json_t *good = s_walk (&w, walks[k].start, &walks[k].o);
+        char *want = json_dumps (good, JSON_SORT_KEYS);
+        json_decref (good);
+        long failed = 0;
+        for (s_fail_at = 1;; s_fail_at++) {
+            json_t *out = NULL;
+            vf_err_t err = { 0 };
+            s_allocs = 0;
+            json_set_alloc_funcs (s_failing_malloc, free);
+            int rc = vf_store_trace (w.st, walks[k].start, &walks[k].o, &out, &err);
+            json_set_alloc_funcs (malloc, free);
+            if (rc == 0) {
+                char *got = json_dumps (out, JSON_SORT_KEYS);
+                if (strcmp (got, want) != 0)
+                    fail_msg ("allocation %ld failed, the walk from %s gave\n%s\nnot\n%s",
+                              s_fail_at, walks[k].start, got, want);
+                free (got);
+                json_decref (out);
+                if (s_allocs < s_fail_at)
+                    break; /* nothing failed: done */
+                continue;
+            }
+            if (rc != VF_ENOMEM)
+                fail_msg ("allocation %ld failed: %d %s", s_fail_at, rc, err.msg);
+            assert_null (out);
+            failed++;
+        }
+        assert_true (failed > 100);
+        free (want);
+    }
+    s_end (&w);
+}
+
 int
 main (void)
 {
@@ -873,6 +1194,12 @@ main (void)
         cmocka_unit_test (test_random_graphs_match_reference),
         cmocka_unit_test (test_every_walk_terminates_on_cycles),
         cmocka_unit_test (test_schema_2_store_is_upgraded),
+        cmocka_unit_test (test_process_start),
+        cmocka_unit_test (test_start_is_not_hijacked),
+        cmocka_unit_test (test_depth_reaches_what_is_near),
+        cmocka_unit_test (test_lots_are_scoped),
+        cmocka_unit_test (test_cost_is_bounded),
+        cmocka_unit_test (test_out_of_memory),
     };
     return cmocka_run_group_tests (tests, s_setup, s_teardown);
 }
