@@ -127,9 +127,7 @@ s_stat (const s_opts_t *o)
                                (json_int_t) s.entries, "map_size", (json_int_t) s.map_size,
                                "map_used", (json_int_t) s.map_used, "nearly_full",
                                vf_store_nearly_full (&s), "tables", tables);
-        char *text = json_dumps (j, JSON_INDENT (2));
-        puts (text);
-        free (text);
+        vfctl_print_json (j);
         json_decref (j);
         return VFCTL_OK;
     }

@@ -136,15 +136,6 @@ s_call (const vfctl_cmd_t *cmd, s_opts_t *o, const char *request, bool read_only
     return rc;
 }
 
-static void
-s_print_json (const json_t *v)
-{
-    char *text = json_dumps (v, JSON_INDENT (2) | JSON_REAL_PRECISION (15));
-    if (text)
-        puts (text);
-    free (text);
-}
-
 /*  The envelope of an exported entry node (vfn:entry, either form). */
 static const json_t *
 s_env (const json_t *node, const char *field)
@@ -253,7 +244,7 @@ s_id (const vfctl_cmd_t *cmd, s_opts_t *o)
         vf_text_encode (key, VF_TEXT_KEY, vf_identity_public (id));
         if (o->json) {
             json_t *j = json_pack ("{s:s, s:s}", "key", key, "name", name);
-            s_print_json (j);
+            vfctl_print_json (j);
             json_decref (j);
         } else
             printf ("%s %s\n", key, name);
@@ -271,7 +262,7 @@ s_status (const vfctl_cmd_t *cmd, s_opts_t *o)
     if (rc)
         return rc;
     if (o->json)
-        s_print_json (r);
+        vfctl_print_json (r);
     else {
         const json_t *node = json_object_get (r, "node"), *st = json_object_get (r, "store"),
                      *rq = json_object_get (r, "requests");
@@ -298,7 +289,7 @@ static int
 s_report_stored (const json_t *r, bool json)
 {
     if (json) {
-        s_print_json (r);
+        vfctl_print_json (r);
         return json_integer_value (json_object_get (r, "refused")) ? VFCTL_ERROR : VFCTL_OK;
     }
     size_t k;
@@ -350,7 +341,7 @@ s_list_request (const vfctl_cmd_t *cmd, s_opts_t *o, const char *request, const 
     if (rc)
         return rc;
     if (o->json)
-        s_print_json (r);
+        vfctl_print_json (r);
     else {
         s_print_entries (json_object_get (r, key));
         if (json_integer_value (json_object_get (r, "next")))
@@ -385,7 +376,7 @@ s_show (const vfctl_cmd_t *cmd, s_opts_t *o)
     json_t *r = NULL;
     int rc = s_call (cmd, o, "get", true, &r);
     if (rc == 0)
-        s_print_json (json_object_get (r, "entry"));
+        vfctl_print_json (json_object_get (r, "entry"));
     json_decref (r);
     return rc;
 }
@@ -400,7 +391,7 @@ s_iri_request (const vfctl_cmd_t *cmd, s_opts_t *o, const char *request)
     json_t *r = NULL;
     int rc = s_call (cmd, o, request, true, &r);
     if (rc == 0)
-        s_print_json (r);
+        vfctl_print_json (r);
     json_decref (r);
     return rc;
 }
@@ -425,7 +416,7 @@ s_pending (const vfctl_cmd_t *cmd, s_opts_t *o)
     if (rc)
         return rc;
     if (o->json)
-        s_print_json (r);
+        vfctl_print_json (r);
     else {
         size_t k;
         const json_t *p;
@@ -558,7 +549,7 @@ s_networks (const vfctl_cmd_t *cmd, s_opts_t *o)
     if (rc)
         return rc;
     if (o->json)
-        s_print_json (r);
+        vfctl_print_json (r);
     else {
         size_t k, m;
         const json_t *net, *mem;
@@ -582,7 +573,7 @@ s_edit (const vfctl_cmd_t *cmd, s_opts_t *o)
     json_t *r = NULL;
     int rc = s_call (cmd, o, NULL, false, &r);
     if (rc == 0 && o->json)
-        s_print_json (r);
+        vfctl_print_json (r);
     json_decref (r);
     return rc;
 }
@@ -612,7 +603,7 @@ s_peers (const vfctl_cmd_t *cmd, s_opts_t *o)
     if (rc)
         return rc;
     if (o->json)
-        s_print_json (r);
+        vfctl_print_json (r);
     else {
         printf ("%-20s %-12s %-10s %6s %9s %9s %9s %9s %6s %s\n", "name", "key", "state", "rtt",
                 "in", "out", "bytes in", "bytes out", "errors", "endpoint");
@@ -656,7 +647,7 @@ s_peer (const vfctl_cmd_t *cmd, s_opts_t *o)
     json_t *r = NULL;
     int rc = s_call (cmd, o, "peer", false, &r);
     if (rc == 0)
-        s_print_json (json_object_get (r, "peer"));
+        vfctl_print_json (json_object_get (r, "peer"));
     json_decref (r);
     return rc;
 }

@@ -959,12 +959,10 @@ s_print_jsonld (const s_walk_t *w)
     if (rc == 0)
         rc = s_context_trim (ctx, doc);
     json_decref (ctx);
-    char *text = rc == 0 ? json_dumps (doc, JSON_INDENT (2) | JSON_REAL_PRECISION (15)) : NULL;
-    if (text)
-        puts (text);
-    free (text);
+    if (rc == 0)
+        rc = vfctl_print_json (doc);
     json_decref (doc);
-    return text ? 0 : -1;
+    return rc;
 }
 
 /* ----------------------------------------------------------- commands */

@@ -145,6 +145,17 @@ vfctl_read_all (const char *path, size_t max, char **out, size_t *len, vf_err_t 
 }
 
 int
+vfctl_print_json (const json_t *v)
+{
+    size_t flags = JSON_INDENT (2) | JSON_REAL_PRECISION (15);
+    char *text = json_dumps (v, flags | (isatty (STDOUT_FILENO) ? JSON_ENSURE_ASCII : 0));
+    if (text)
+        puts (text);
+    free (text);
+    return text ? 0 : -1;
+}
+
+int
 vfctl_parse_u64 (const char *s, uint64_t *out)
 {
     if (!s || *s < '0' || *s > '9') /* no sign, no leading space (strtoull takes both) */

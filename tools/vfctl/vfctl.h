@@ -52,6 +52,13 @@ int vfctl_wants_help (const vfctl_cmd_t *cmd, int argc, char **argv);
     (caller frees *out), refusing more than max bytes. */
 int vfctl_read_all (const char *path, size_t max, char **out, size_t *len, vf_err_t *err);
 
+/*  Print v as indented JSON on standard output. On a terminal every
+    character beyond ASCII is escaped (\uXXXX): record text may hold C1
+    controls or bidi overrides that would act on the terminal (jansson
+    escapes only those below U+0020); piped, the text is written as it is.
+    0, or -1 out of memory. */
+int vfctl_print_json (const json_t *v);
+
 /*  Parse a whole unsigned decimal number: digits only (no sign, no
     spaces), at most UINT64_MAX; 0 on success, -1 otherwise. */
 int vfctl_parse_u64 (const char *s, uint64_t *out);
