@@ -575,6 +575,9 @@ test_production_cycle (void **state)
                      "urn:make-1 urn:consume-monomer-1 urn:monomer urn:raise-monomer");
     /*  the breadcrumb: what quality control took in was what making put out */
     assert_string_equal (s_parent (t, "urn:make-polymer-1"), "urn:qc-in-1");
+    assert_string_equal (
+        json_string_value (json_object_get (s_item (t, "urn:make-polymer-1"), "vfn:via")),
+        "previousEvent");
     assert_true (s_index (t, "urn:qc-out-1") < s_index (t, "urn:make-polymer-1"));
     json_decref (t);
 
@@ -860,6 +863,61 @@ test_schema_2_store_is_upgraded (void **state)
     s_end (&w);
 }
 
+/*  Check that every item comes after its parent, depth first, and that
+    depths follow the parents. */
+static void
+s_expect_tree (const json_t *walk)
+{
+    json_t *items = json_object_get (walk, "items");
+    for (size_t k = 0; k < json_array_size (items); k++) {
+        json_t *it = json_array_get (items, k);
+        assert_int_equal (json_integer_value (json_object_get (it, "vfn:item")), (json_int_t) k);
+        json_t *p = json_object_get (it, "vfn:parent");
+        json_int_t depth = json_integer_value (json_object_get (it, "vfn:depth"));
+        if (k == 0) {
+            assert_null (p);
+            continue;
+        }
+        assert_true (json_integer_value (p) >= 0 && (size_t) json_integer_value (p) < k);
+        json_t *parent = json_array_get (items, (size_t) json_integer_value (p));
+        assert_int_equal (depth, json_integer_value (json_object_get (parent, "vfn:depth")) + 1);
+        /*  depth first: the parent is on the path to the item before */
+        json_int_t up = (json_int_t) k - 1;
+        while (up >= 0 && up != json_integer_value (p))
+            up = json_integer_value (
+                json_object_get (json_array_get (items, (size_t) up), "vfn:parent"));
+        assert_int_equal (up, json_integer_value (p));
+    }
+}
+
+/*  A stock reached first from an early event (through another branch),
+    then from a later one: the additions in between are walked, as
+    "stock", each once. */
+static void
+test_stock_reached_again (void **state)
+{
+    s_world_t w;
+    s_world (&w);
+    s_resource (&w, 0, "urn:S", NULL);
+    s_ev (&w, 0, "urn:raise-1", "raise", NULL, "urn:S", 0);
+    s_ev (&w, 0, "urn:take-q", "consume", "urn:Q", "urn:S", 1);
+    s_ev (&w, 0, "urn:raise-2", "raise", NULL, "urn:S", 2);
+    s_ev (&w, 0, "urn:take-p", "consume", "urn:P", "urn:S", 3);
+    s_ev (&w, 0, "urn:raise-3", "raise", NULL, "urn:S", 4); /* after both: not in X */
+    s_ev (&w, 0, "urn:make-a", "produce", "urn:Q", "urn:A", 5);
+    s_ev (&w, 0, "urn:take-a", "consume", "urn:P", "urn:A", 6);
+    s_ev (&w, 0, "urn:make-x", "produce", "urn:P", "urn:X", 7);
+    json_t *t = s_walk (&w, "urn:X", &s_trace);
+    s_expect_set (t, "urn:X urn:make-x urn:P urn:take-a urn:A urn:make-a urn:Q urn:take-q urn:S "
+                     "urn:raise-1 urn:take-p urn:raise-2");
+    assert_string_equal (json_string_value (json_object_get (s_item (t, "urn:raise-2"), "vfn:via")),
+                         "stock");
+    assert_string_equal (s_parent (t, "urn:raise-2"), "urn:take-p");
+    s_expect_tree (t);
+    json_decref (t);
+    s_end (&w);
+}
+
 /* ------------------------------------------------ starts and their rules */
 
 /*  A walk from a process takes all of its events (the process is the way
@@ -917,33 +975,6 @@ test_start_is_not_hijacked (void **state)
 }
 
 /* ------------------------------------------------------------ max_depth */
-
-/*  Check that every item comes after its parent, depth first, and that
-    depths follow the parents. */
-static void
-s_expect_tree (const json_t *walk)
-{
-    json_t *items = json_object_get (walk, "items");
-    for (size_t k = 0; k < json_array_size (items); k++) {
-        json_t *it = json_array_get (items, k);
-        assert_int_equal (json_integer_value (json_object_get (it, "vfn:item")), (json_int_t) k);
-        json_t *p = json_object_get (it, "vfn:parent");
-        json_int_t depth = json_integer_value (json_object_get (it, "vfn:depth"));
-        if (k == 0) {
-            assert_null (p);
-            continue;
-        }
-        assert_true (json_integer_value (p) >= 0 && (size_t) json_integer_value (p) < k);
-        json_t *parent = json_array_get (items, (size_t) json_integer_value (p));
-        assert_int_equal (depth, json_integer_value (json_object_get (parent, "vfn:depth")) + 1);
-        /*  depth first: the parent is on the path to the item before */
-        json_int_t up = (json_int_t) k - 1;
-        while (up >= 0 && up != json_integer_value (p))
-            up = json_integer_value (
-                json_object_get (json_array_get (items, (size_t) up), "vfn:parent"));
-        assert_int_equal (up, json_integer_value (p));
-    }
-}
 
 /*  B is reached first far from the start (through A), then near it: with
     max_depth its history must be there all the same. In the first shape
@@ -1194,6 +1225,7 @@ main (void)
         cmocka_unit_test (test_random_graphs_match_reference),
         cmocka_unit_test (test_every_walk_terminates_on_cycles),
         cmocka_unit_test (test_schema_2_store_is_upgraded),
+        cmocka_unit_test (test_stock_reached_again),
         cmocka_unit_test (test_process_start),
         cmocka_unit_test (test_start_is_not_hijacked),
         cmocka_unit_test (test_depth_reaches_what_is_near),
