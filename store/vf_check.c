@@ -60,6 +60,13 @@ s_check_rows (vf_db_t *db, MDB_txn *txn, const vf_entry_t *e, const uint8_t loca
     vf_ref_key (vf_entry_iri (e), VF_ROLE_DEFINES, rkey);
     if (!s_has_dup (db, txn, VF_T_REFS, rkey, sizeof rkey, order, sizeof order))
         s_problem (r, &r->bad_index, "refs: no definition row for %s", id);
+    /*  the lot code row track and trace follow (schema 3) */
+    const char *tracking = json_string_value (json_object_get (e->body, "trackingIdentifier"));
+    if (tracking && strcmp (e->cls, "EconomicResource") == 0) {
+        vf_ref_key (tracking, VF_ROLE_TRACKING, rkey);
+        if (!s_has_dup (db, txn, VF_T_REFS, rkey, sizeof rkey, order, sizeof order))
+            s_problem (r, &r->bad_index, "refs: no trackingIdentifier row for %s", id);
+    }
 }
 
 /*  Remember the resources an entry defines or an event names, to rebuild

@@ -860,6 +860,18 @@ test_schema_2_store_is_upgraded (void **state)
     assert_int_equal (report.bad_entries + report.bad_index + report.bad_state, 0);
     vf_store_destroy (&w.st);
     assert_int_equal (vf_store_open (&w.st, path, &ro, &err), 0);
+    vf_store_destroy (&w.st);
+
+    /*  the check sees missing lot code rows */
+    assert_int_equal (vf_db_open (&db, path, NULL, &err), 0);
+    assert_int_equal (vf_db_begin (db, true, &txn, &err), 0);
+    assert_int_equal (vf_db_del (db, txn, VF_T_REFS, key, sizeof key, NULL, 0, &err), 0);
+    assert_int_equal (vf_db_commit (db, txn, &err), 0);
+    vf_db_destroy (&db);
+    assert_int_equal (vf_store_open (&w.st, path, NULL, &err), 0);
+    assert_int_equal (vf_store_check (w.st, &report, &err), 0);
+    assert_int_equal (report.bad_index, 2);
+    assert_non_null (strstr (report.first_problem, "no trackingIdentifier row"));
     s_end (&w);
 }
 
