@@ -291,15 +291,22 @@ s_publish_request (size_t first, size_t records)
 }
 
 /*  Entries per second published through the control socket, keeping
-    `window` requests of `batch` records in flight. */
+    `window` requests of `batch` records in flight: half of what the node
+    holds unread for one client (VF_CONTROL_SNDHWM), since it drops the
+    replies beyond that, and a burst of replies finds the queue fuller
+    than what the client has left unread (ZeroMQ frees room in steps of
+    half the queue): 16 in flight lost replies, 8 did not. A reply that does not come within a
+   minute fails the benchmark instead of hanging it. */
 static double
 s_publish_rate (const char *base, int run, size_t total, size_t batch)
 {
     s_node_t n = { 0 };
     s_node_start (&n, base, run);
     zsock_t *client = zsock_new (ZMQ_DEALER);
+    zsock_set_rcvtimeo (client, 60000);
     zsock_connect (client, "ipc://%s/control.sock", n.dir);
-    size_t requests = total / batch, sent = 0, done = 0, window = batch == 1 ? 64 : 4;
+    size_t requests = total / batch, sent = 0, done = 0;
+    size_t window = batch == 1 ? VF_CONTROL_SNDHWM / 2 : 4;
     char **reqs = calloc (requests, sizeof *reqs);
     for (size_t k = 0; k < requests; k++)
         reqs[k] = s_publish_request (k * batch, batch);
