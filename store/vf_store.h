@@ -177,6 +177,14 @@ int vf_store_check (vf_store_t *self, vf_check_report_t *report, vf_err_t *err);
 int vf_store_random_reads (vf_store_t *self, size_t n, uint64_t seed, uint64_t *bytes,
                            vf_err_t *err);
 
+/*  The benchmarks' ceiling for writes (store/vf_ceiling.c): a new LMDB
+    environment in dir (which must not exist; the caller removes it), n
+    values of value_len bytes (at most 64 KiB) put under sequential 8-byte
+    keys (MDB_APPEND) into one table, committed durably every batch puts.
+    Errors: VF_EINVAL, VF_EIO (dir), VF_ENOMEM, VF_ESTORE. */
+int vf_store_append_ceiling (const char *dir, size_t n, size_t batch, size_t value_len,
+                             vf_err_t *err);
+
 /*  Test hook: fail the nth LMDB call from now (0: never); returns the calls
     made since the previous use. */
 uint64_t vf_store_fail_after (vf_store_t *self, uint64_t n);

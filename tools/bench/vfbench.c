@@ -5,6 +5,9 @@
     Figures so far:
       verify   Ed25519 verifications per second on one core (the ceiling)
       sign     Ed25519 signatures per second on one core
+      ceilings BLAKE2b-256 hashes per second, LMDB durable batched appends
+               per second, ZeroMQ loopback messages per second, plain and
+               CurveZMQ (bench_ceil.c), all of entries' size
       ingest   foreign entries per second through decode + signature check
                + ValueFlows check + durable batched store (one core; the
                node's verifier pool spreads the signature checks over all
@@ -338,10 +341,18 @@ s_core (const vf_identity_t *id, size_t n, int runs, const char *dir)
     fprintf (stderr, "vfbench: signing %zu entries...\n", n);
     vf_entry_t **all = s_make_entries (id, n);
     double verify[50], sign[50], ingest[50], pub1[50], pub1000[50];
-    size_t npub = n < 20000 ? n : 20000;
+    double blake[50], append[50], zmq[50], zmq_curve[50];
+    size_t npub = n < 20000 ? n : 20000, blob = 0;
+    for (size_t k = 0; k < n; k++)
+        blob += all[k]->blob_len;
+    blob /= n; /* the mean size of a signed entry */
     for (int r = 0; r < runs; r++) {
         verify[r] = s_verify_rate (all, n < 20000 ? n : 20000);
         sign[r] = s_sign_rate (id, 20000);
+        blake[r] = vfbench_blake2b_rate (all, n);
+        append[r] = vfbench_append_rate (dir, r, n, blob);
+        zmq[r] = vfbench_zmq_rate (200000, blob, false);
+        zmq_curve[r] = vfbench_zmq_rate (200000, blob, true);
         ingest[r] = s_ingest_rate (all, n, dir, r);
         pub1[r] = s_publish_rate (dir, 2 * r, npub / 4, 1);
         pub1000[r] = s_publish_rate (dir, 2 * r + 1, npub, 1000);
@@ -349,8 +360,16 @@ s_core (const vf_identity_t *id, size_t n, int runs, const char *dir)
     vfbench_figure_t v = vfbench_summary (verify, runs), s = vfbench_summary (sign, runs);
     vfbench_row ("ceiling: Ed25519 verify, 1 core", v, "/s", NULL, 0);
     vfbench_row ("ceiling: Ed25519 sign, 1 core", s, "/s", NULL, 0);
-    vfbench_row ("ingest (open+check+store), 1 core", vfbench_summary (ingest, runs), "/s",
-                 "verify ceiling", v.median);
+    vfbench_figure_t ap = vfbench_summary (append, runs);
+    vfbench_row ("ceiling: BLAKE2b-256 of an entry, 1 core", vfbench_summary (blake, runs), "/s",
+                 NULL, 0);
+    vfbench_row ("ceiling: LMDB durable batched append", ap, "/s", NULL, 0);
+    vfbench_row ("ceiling: ZeroMQ loopback messages", vfbench_summary (zmq, runs), "/s", NULL, 0);
+    vfbench_row ("ceiling: ZeroMQ loopback, CurveZMQ", vfbench_summary (zmq_curve, runs), "/s",
+                 NULL, 0);
+    vfbench_figure_t in = vfbench_summary (ingest, runs);
+    vfbench_row ("ingest (open+check+store), 1 core", in, "/s", "verify ceiling", v.median);
+    vfbench_row ("ingest, against LMDB appends", in, "/s", "LMDB append ceiling", ap.median);
     vfbench_row ("publish via control API, batch 1", vfbench_summary (pub1, runs), "/s",
                  "sign ceiling", s.median);
     vfbench_row ("publish via control API, batch 1000", vfbench_summary (pub1000, runs), "/s",

@@ -4,6 +4,9 @@
 
 #include <stddef.h>
 
+#include <stdbool.h>
+
+#include "vf_entry.h"
 #include "vf_identity.h"
 
 /*  Seconds on the monotonic clock. */
@@ -22,6 +25,19 @@ vfbench_figure_t vfbench_summary (double *v, int n);
     add it to the results written to bench/results.json. */
 void vfbench_row (const char *name, vfbench_figure_t f, const char *unit, const char *ceiling,
                   double ceil_value);
+
+/*  Ceilings (bench_ceil.c). BLAKE2b-256 hashes per second of the
+    canonical encodings of all[0..n) (at least 100,000 hashes). */
+double vfbench_blake2b_rate (vf_entry_t **all, size_t n);
+
+/*  LMDB durable appends per second: n values of value_len bytes under
+    sequential keys, a synced commit every 1000, in a new environment
+    under dir (removed after). */
+double vfbench_append_rate (const char *dir, int run, size_t n, size_t value_len);
+
+/*  ZeroMQ messages per second of `size` bytes from a PUSH to a PULL socket
+    in another thread over TCP on loopback, with CurveZMQ if curve. */
+double vfbench_zmq_rate (size_t n, size_t size, bool curve);
 
 /*  Reconciliation between two stores of n entries each (bench_recon.c);
     stores are made under dir. */
