@@ -283,6 +283,13 @@ vf_writer_actor (zsock_t *pipe, void *args)
 out:
     zhashx_destroy (&w.replies);
     zlist_destroy (&w.jobs);
+    /*  unbind first: closing hands a socket to libzmq's reaper, which
+        frees an inproc name only later, so a writer started right after
+        (tests, a restart in one process) could not bind it */
+    if (w.pull)
+        zsock_unbind (w.pull, "%s", VF_WRITER_ENDPOINT);
+    if (w.stored)
+        zsock_unbind (w.stored, "%s", VF_WRITER_STORED);
     zsock_destroy (&w.pull);
     zsock_destroy (&w.stored);
     free (w.batch);

@@ -29,6 +29,9 @@ vf_zap_destroy (vf_zap_t **self_p)
 {
     if (!self_p || !*self_p)
         return;
+    /*  the name is free again when this returns (closing frees it later) */
+    if ((*self_p)->rep)
+        zsock_unbind ((*self_p)->rep, "inproc://zeromq.zap.01");
     zsock_destroy (&(*self_p)->rep);
     free (*self_p);
     *self_p = NULL;
