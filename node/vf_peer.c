@@ -1255,11 +1255,19 @@ s_ctl_edit (s_engine_t *e, const json_t *req, const char *what)
     int rc;
     const char *name = json_string_value (json_object_get (req, "name"));
     if (strcmp (what, "network_add") == 0) {
-        const char *idtext = json_string_value (json_object_get (req, "id"));
+        const char *idtext = json_string_value (json_object_get (req, "network_id"));
+        const char *echo = json_string_value (json_object_get (req, "id"));
         uint8_t id[VF_KEY_BYTES];
-        rc = idtext && vf_text_decode (id, VF_TEXT_NET, idtext, &err)
-                 ? VF_EINVAL
-                 : vf_nets_add_network (e->nets, name, idtext ? id : NULL, &err);
+        if (echo && strncmp (echo, "vfn_", 4) == 0)
+            /*  "id" is the request's own id, echoed in the reply: a network
+                id there would make a new network instead of joining */
+            rc = vf_err_set (&err, VF_EINVAL,
+                             "network_add: give the network to join as 'network_id' ('id' is the "
+                             "request id the reply echoes)");
+        else
+            rc = idtext && vf_text_decode (id, VF_TEXT_NET, idtext, &err)
+                     ? VF_EINVAL
+                     : vf_nets_add_network (e->nets, name, idtext ? id : NULL, &err);
     } else {
         const char *net = json_string_value (json_object_get (req, "network"));
         const char *keytext = json_string_value (json_object_get (req, "key"));

@@ -344,7 +344,8 @@ s_network_create (const char *dir, const char *name)
 static inline void
 s_network_join (const char *dir, const char *name, const char *id)
 {
-    s_call_ok (dir, "{\"request\": \"network_add\", \"name\": \"%s\", \"id\": \"%s\"}", name, id);
+    s_call_ok (dir, "{\"request\": \"network_add\", \"name\": \"%s\", \"network_id\": \"%s\"}",
+               name, id);
 }
 
 /*  Add key as a member of the node's network net; the node dials it at

@@ -95,6 +95,8 @@ test_bad_input_is_answered_and_counted (void **state)
         { "{\"request\": \"get\", \"entry\": \"vfe_nope\"}", "bad_request" },
         { "{\"request\": \"query\", \"limit\": -3}", "bad_request" },
         { "{\"request\": \"resource\", \"iri\": \"urn:nothing\"}", "not_found" },
+        /* a network id in the request's own "id" would make a new network */
+        { "{\"request\": \"network_add\", \"name\": \"w\", \"id\": \"vfn_x\"}", "bad_request" },
         { "{\"request\": \"publish\", \"document\": {\"@type\": \"EconomicEvent\", \"action\": "
           "\"consume\", \"provider\": \"urn:a\", \"receiver\": \"urn:a\", \"resourceConformsTo\": "
           "\"urn:s\", \"resourceQuantity\": {\"hasNumericalValue\": 1, \"hasUnit\": \"one\"}}}",

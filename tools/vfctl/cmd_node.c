@@ -584,7 +584,7 @@ s_network (const vfctl_cmd_t *cmd, s_opts_t *o)
     if (o->argc == 2 && strcmp (o->argv[0], "add") == 0)
         json_object_set_new (o->req, "name", json_string (o->argv[1]));
     else if (o->argc == 3 && strcmp (o->argv[0], "join") == 0) {
-        json_object_set_new (o->req, "id", json_string (o->argv[1]));
+        json_object_set_new (o->req, "network_id", json_string (o->argv[1]));
         json_object_set_new (o->req, "name", json_string (o->argv[2]));
     } else
         return vfctl_usage (cmd, "expected: network add NAME, or network join ID NAME");
