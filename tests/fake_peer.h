@@ -144,13 +144,15 @@ s_pump (s_fake_t *f, int ms)
 static inline void
 s_sign (s_fake_t *f, const char *tag, size_t n, const char *net, vf_entry_t **out)
 {
-    char doc[8192];
-    size_t len = (size_t) snprintf (doc, sizeof doc, "[");
-    for (size_t k = 0; k < n; k++)
-        len += (size_t) snprintf (doc + len, sizeof doc - len,
-                                  "%s{\"@type\": \"Process\", \"@id\": \"urn:%s:%zu\"}",
-                                  k ? "," : "", tag, k);
-    snprintf (doc + len, sizeof doc - len, "]");
+    json_t *arr = json_array ();
+    for (size_t k = 0; k < n; k++) {
+        char iri[256];
+        snprintf (iri, sizeof iri, "urn:%s:%zu", tag, k);
+        json_array_append_new (arr, json_pack ("{s:s, s:s}", "@type", "Process", "@id", iri));
+    }
+    char *doc = json_dumps (arr, 0); /* any n: no fixed buffer to overrun */
+    json_decref (arr);
+    assert_non_null (doc);
     vf_entry_t *audience = NULL;
     if (net) {
         uint8_t id[VF_KEY_BYTES];
@@ -164,6 +166,7 @@ s_sign (s_fake_t *f, const char *tag, size_t n, const char *net, vf_entry_t **ou
         vf_records_prepare (recs, vf_identity_public (f->id), &f->seq, (uint64_t) zclock_time (),
                             audience, &err))
         fail_msg ("%s", err.msg);
+    free (doc);
     assert_int_equal (recs->n, n);
     for (size_t k = 0; k < n; k++) {
         if (vf_entry_sign (recs->items[k].entry, f->id, &err))
