@@ -18,8 +18,15 @@
       trace    items visited per second by a trace (backwards) and a track
                (forwards) over a web of 10 co-ops and --entries events,
                against LMDB random reads over the same store (bench_trace.c)
-      recon    round trips and bytes to reconcile two stores of --entries
-               entries, against sending all ids (bench_recon.c)
+      sync     figures 4 and 7: a new vfnode catching up the cached store
+               from a vfnode holding it, and their private memory
+               (bench_sync.c, bench_node.c)
+      prop     figure 5: 50 vfnode processes on loopback, time for an
+               entry to reach all and copies received (bench_prop.c)
+      recon    figure 3: round trips, bytes each way, overhead bytes per
+               missing entry and CPU per side to reconcile stores of
+               --store-entries entries, built once and cached
+               (bench_recon.c, bench_cache.c)
     Each is measured `--runs` times (default 5); the median and the spread
     (min..max) are printed, and written with the machine to
     bench/results.json (--results PATH). No figure is asserted: these
@@ -85,6 +92,12 @@ vfbench_row (const char *name, vfbench_figure_t f, const char *unit, const char 
         json_object_set_new (row, "ratio", json_real (f.median / ceil_value));
     }
     putchar ('\n');
+    json_array_append_new (s_results, row);
+}
+
+void
+vfbench_result (json_t *row)
+{
     json_array_append_new (s_results, row);
 }
 
@@ -334,8 +347,9 @@ s_publish_rate (const char *base, int run, size_t total, size_t batch)
     return rate;
 }
 
-/*  The figures measured against the Ed25519 ceilings. */
-static void
+/*  The figures measured against the Ed25519 ceilings; the median of
+    ingest (figure 1). */
+static double
 s_core (const vf_identity_t *id, size_t n, int runs, const char *dir)
 {
     fprintf (stderr, "vfbench: signing %zu entries...\n", n);
@@ -377,31 +391,57 @@ s_core (const vf_identity_t *id, size_t n, int runs, const char *dir)
     for (size_t k = 0; k < n; k++)
         vf_entry_destroy (&all[k]);
     free (all);
+    return in.median;
+}
+
+static void
+s_usage (void)
+{
+    fprintf (stderr,
+             "usage: vfbench [--entries N] [--store-entries N] [--runs R] [--results PATH]\n"
+             "               [--cache DIR] [--sync-reconcile D]\n"
+             "               [--only core|trace|recon|sync|prop]\n"
+             "  --entries N        entries of figures 1, 2 and the trace web (100000)\n"
+             "  --store-entries N  entries of the stores of figures 3, 4 and 7\n"
+             "                     (1000000, or --entries when that is given)\n"
+             "  --cache DIR        where those stores are kept between runs\n"
+             "                     (build/bench-cache)\n");
 }
 
 int
 main (int argc, char **argv)
 {
-    size_t n = 100000;
+    size_t n = 100000, big = 1000000;
+    bool big_set = false, n_set = false;
     int runs = 5;
-    const char *results = "bench/results.json", *only = NULL;
+    const char *results = "bench/results.json", *only = NULL, *cache = "build/bench-cache";
+    const char *reconcile = NULL;
     for (int k = 1; k < argc; k++) {
         if (strcmp (argv[k], "--entries") == 0 && k + 1 < argc)
-            n = strtoul (argv[++k], NULL, 10);
+            n = strtoul (argv[++k], NULL, 10), n_set = true;
+        else if (strcmp (argv[k], "--store-entries") == 0 && k + 1 < argc)
+            big = strtoul (argv[++k], NULL, 10), big_set = true;
         else if (strcmp (argv[k], "--runs") == 0 && k + 1 < argc)
             runs = atoi (argv[++k]);
         else if (strcmp (argv[k], "--results") == 0 && k + 1 < argc)
             results = argv[++k];
+        else if (strcmp (argv[k], "--cache") == 0 && k + 1 < argc)
+            cache = argv[++k];
+        else if (strcmp (argv[k], "--sync-reconcile") == 0 && k + 1 < argc)
+            reconcile = argv[++k];
         else if (strcmp (argv[k], "--only") == 0 && k + 1 < argc)
             only = argv[++k];
         else {
-            fprintf (stderr, "usage: vfbench [--entries N] [--runs R] [--results PATH] "
-                             "[--only core|trace|recon]\n");
+            s_usage ();
             return 2;
         }
     }
-    if (n == 0 || runs < 1 || runs > 50 || vf_crypto_init ())
+    if (n_set && !big_set)
+        big = n;
+    if (n == 0 || big < 1000 || runs < 1 || runs > 50 || vf_crypto_init ()) {
+        s_usage ();
         return 2;
+    }
     char dir[] = "/tmp/vfbench-XXXXXX";
     if (!mkdtemp (dir))
         return 1;
@@ -409,16 +449,32 @@ main (int argc, char **argv)
     vf_identity_t *id = vf_identity_new_from_seed (seed);
     zsys_init ();
     s_results = json_array ();
-    printf ("vfbench: %zu entries, %d runs, median (min..max)\n", n, runs);
+    printf ("vfbench: %zu entries, stores of %zu, %d runs, median (min..max)\n", n, big, runs);
     fflush (stdout);
+    double ingest = 0;
+    /*  loopback ports of the real nodes: a range of 64 from our pid, away
+        from the tests' (17xxx) and from others' benchmarks */
+    int port = 30000 + (int) (getpid () % 500) * 64;
     if (!only || strcmp (only, "core") == 0)
-        s_core (id, n, runs, dir);
+        ingest = s_core (id, n, runs, dir);
     fflush (stdout);
     if (!only || strcmp (only, "trace") == 0)
         vfbench_trace (n, runs, dir);
     fflush (stdout);
-    if (!only || strcmp (only, "recon") == 0)
-        vfbench_recon (id, n, dir);
+    vfbench_cache_t stores;
+    if (!only || strcmp (only, "recon") == 0) {
+        vfbench_cache_stores (id, big, cache, &stores);
+        vfbench_recon (&stores, runs);
+    }
+    fflush (stdout);
+    if (!only || strcmp (only, "sync") == 0) {
+        if (only)
+            vfbench_cache_stores (id, big, cache, &stores);
+        vfbench_sync (&stores, dir, port, reconcile, ingest);
+    }
+    fflush (stdout);
+    if (!only || strcmp (only, "prop") == 0)
+        vfbench_propagation (dir, port + 1);
     fflush (stdout);
     s_write_results (results, n, runs);
     json_decref (s_results);
