@@ -19,6 +19,13 @@ typedef struct {
     json_t *req;
 } s_waiting_t;
 
+/*  Replies to one client that its socket queue could not take yet. */
+typedef struct {
+    zlist_t *msgs;    /* zmsg_t *, routing frames and the reply, in order */
+    size_t bytes;     /* of the replies */
+    int64_t progress; /* when one last went out, or the backlog began */
+} s_backlog_t;
+
 typedef struct {
     const vf_control_args_t *args;
     vf_api_t api;
@@ -31,6 +38,8 @@ typedef struct {
     bool reading;      /* the router is in the poller */
     zhashx_t *waiting; /* token -> s_waiting_t */
     uint64_t next_token;
+    zhashx_t *backlogs; /* client routing id (hex) -> s_backlog_t */
+    size_t backlog_bytes;
 } s_control_t;
 
 /*  Send the frames of msg as one message without waiting; 0 or -1 when
@@ -48,24 +57,124 @@ s_send_now (zsock_t *router, zmsg_t *msg)
     return 0;
 }
 
-/*  Answer a request. A reply that cannot be delivered at once is dropped
-    and counted (status: requests.replies_dropped), never waited for. */
+static void
+s_dropped (s_control_t *c, size_t n, const char *why)
+{
+    c->api.replies_dropped += n;
+    VF_LOG_LIMITED ("control-drop", VF_LOG_LEVEL_NOTICE,
+                    "control: %zu repl%s dropped (%s); %llu so far", n, n == 1 ? "y" : "ies", why,
+                    (unsigned long long) c->api.replies_dropped);
+}
+
+static void
+s_backlog_destroy (void **item)
+{
+    s_backlog_t *b = *item;
+    if (b) {
+        zmsg_t *m;
+        while ((m = zlist_pop (b->msgs)))
+            zmsg_destroy (&m);
+        zlist_destroy (&b->msgs);
+        free (b);
+    }
+    *item = NULL;
+}
+
+static size_t
+s_reply_bytes (zmsg_t *msg)
+{
+    return zframe_size (zmsg_last (msg));
+}
+
+/*  Answer a request: at once if the client's socket queue has room, else
+    behind what waits in its backlog (s_flush sends it as the client
+    reads); dropped and counted if the client is gone or its backlog is
+    full. */
 static void
 s_send (s_control_t *c, zmsg_t *envelope, json_t *reply)
 {
     char *text = reply ? json_dumps (reply, JSON_COMPACT) : NULL;
-    if (!text || zmsg_addstr (envelope, text) != 0 || s_send_now (c->router, envelope) != 0) {
-        c->api.replies_dropped++;
-        VF_LOG_LIMITED ("control-drop", VF_LOG_LEVEL_NOTICE,
-                        "control: a reply was dropped (%s); %llu so far",
-                        !text                    ? "out of memory"
-                        : zmq_errno () == EAGAIN ? "the client does not read its replies"
-                                                 : "the client is gone",
-                        (unsigned long long) c->api.replies_dropped);
-    }
-    free (text);
-    zmsg_destroy (&envelope);
     json_decref (reply);
+    char *key = text ? zframe_strhex (zmsg_first (envelope)) : NULL;
+    if (!text || !key || zmsg_addstr (envelope, text) != 0) {
+        s_dropped (c, 1, "out of memory");
+        goto out;
+    }
+    s_backlog_t *b = zhashx_lookup (c->backlogs, key);
+    if (!b && s_send_now (c->router, envelope) == 0)
+        goto out;
+    if (!b && zmq_errno () != EAGAIN) {
+        s_dropped (c, 1, "the client is gone");
+        goto out;
+    }
+    size_t size = strlen (text);
+    if ((b && b->bytes + size > VF_CONTROL_BACKLOG_BYTES) ||
+        c->backlog_bytes + size > VF_CONTROL_BACKLOG_ALL) {
+        s_dropped (c, 1, "the client does not read its replies");
+        goto out;
+    }
+    if (!b) {
+        b = calloc (1, sizeof *b);
+        if (b && !(b->msgs = zlist_new ()))
+            s_backlog_destroy ((void **) &b);
+        if (!b) {
+            s_dropped (c, 1, "out of memory");
+            goto out;
+        }
+        b->progress = zclock_mono ();
+        zhashx_insert (c->backlogs, key, b);
+    }
+    if (zlist_append (b->msgs, envelope) != 0) {
+        s_dropped (c, 1, "out of memory");
+        goto out;
+    }
+    envelope = NULL;
+    b->bytes += size, c->backlog_bytes += size;
+out:
+    free (text);
+    free (key);
+    zmsg_destroy (&envelope);
+}
+
+/*  Send what waits in the backlogs as far as the clients' queues take it;
+    drop the backlogs of clients that are gone or have taken nothing for
+    VF_CONTROL_BACKLOG_MS. */
+static void
+s_flush (s_control_t *c)
+{
+    zlist_t *done = zlist_new ();
+    if (!done)
+        return;
+    zlist_autofree (done);
+    int64_t now = zclock_mono ();
+    for (s_backlog_t *b = zhashx_first (c->backlogs); b; b = zhashx_next (c->backlogs)) {
+        const char *key = zhashx_cursor (c->backlogs);
+        zmsg_t *m;
+        bool gone = false;
+        while ((m = zlist_first (b->msgs))) {
+            if (s_send_now (c->router, m) != 0) {
+                gone = zmq_errno () != EAGAIN;
+                break;
+            }
+            zlist_pop (b->msgs);
+            size_t size = s_reply_bytes (m);
+            b->bytes -= size, c->backlog_bytes -= size;
+            b->progress = now;
+            zmsg_destroy (&m);
+        }
+        if (zlist_size (b->msgs) == 0 || gone || now - b->progress >= VF_CONTROL_BACKLOG_MS)
+            zlist_append (done, (void *) key);
+        if (gone)
+            s_dropped (c, zlist_size (b->msgs), "the client is gone");
+        else if (zlist_size (b->msgs) && now - b->progress >= VF_CONTROL_BACKLOG_MS)
+            s_dropped (c, zlist_size (b->msgs), "the client does not read its replies");
+    }
+    for (const char *key = zlist_first (done); key; key = zlist_next (done)) {
+        s_backlog_t *b = zhashx_lookup (c->backlogs, key);
+        c->backlog_bytes -= b->bytes;
+        zhashx_delete (c->backlogs, key);
+    }
+    zlist_destroy (&done);
 }
 
 static void
@@ -207,7 +316,9 @@ s_open (s_control_t *c, char *why, size_t len)
     c->verify = zsock_new (ZMQ_PUSH);
     c->peer_ctl = zsock_new_dealer (">" VF_PEER_CTL);
     c->waiting = zhashx_new ();
-    if (!c->router || !c->done || !c->writer || !c->verify || !c->peer_ctl || !c->waiting) {
+    c->backlogs = zhashx_new ();
+    if (!c->router || !c->done || !c->writer || !c->verify || !c->peer_ctl || !c->waiting ||
+        !c->backlogs) {
         snprintf (why, len, "out of memory");
         return -1;
     }
@@ -215,6 +326,7 @@ s_open (s_control_t *c, char *why, size_t len)
     zhashx_set_key_duplicator (c->waiting, NULL);
     zhashx_set_key_destructor (c->waiting, NULL);
     zhashx_set_destructor (c->waiting, s_free_waiting);
+    zhashx_set_destructor (c->backlogs, s_backlog_destroy);
     /*  inside the node, queues are unbounded: control/queue bounds the
         jobs in flight, and a full queue would block us while the writer
         blocks answering us (options before bind/connect) */
@@ -296,7 +408,9 @@ vf_control_actor (zsock_t *pipe, void *args)
     zstr_send (pipe, "OK");
     int64_t stop_by = 0;
     while (c.poller) {
-        zsock_t *which = zpoller_wait (c.poller, stop_by ? 100 : -1);
+        /*  backlogs go out as their clients read: look again soon */
+        bool backlog = zhashx_size (c.backlogs) > 0;
+        zsock_t *which = zpoller_wait (c.poller, backlog ? 10 : stop_by ? 100 : -1);
         if (which == c.router)
             s_request (&c);
         else if (which == c.done)
@@ -314,7 +428,10 @@ vf_control_actor (zsock_t *pipe, void *args)
             }
             zstr_free (&cmd);
         }
-        if (stop_by && (c.api.in_flight == 0 || zclock_mono () >= stop_by))
+        if (zhashx_size (c.backlogs))
+            s_flush (&c);
+        if (stop_by &&
+            ((c.api.in_flight == 0 && zhashx_size (c.backlogs) == 0) || zclock_mono () >= stop_by))
             break;
         if (!stop_by)
             s_flow (&c);
@@ -322,6 +439,10 @@ vf_control_actor (zsock_t *pipe, void *args)
 out:
     zpoller_destroy (&c.poller);
     zhashx_destroy (&c.waiting);
+    if (c.backlogs && zhashx_size (c.backlogs))
+        VF_LOG_NOTICE ("control: stopping with replies of %zu clients unsent",
+                       zhashx_size (c.backlogs));
+    zhashx_destroy (&c.backlogs);
     zsock_destroy (&c.router);
     zsock_destroy (&c.done);
     zsock_destroy (&c.writer);

@@ -12,8 +12,12 @@
     VF_CONTROL_RCVHWM requests of max_request + VF_CONTROL_MSG_SLACK bytes
     queued per connection; a larger message closes the connection).
 
-    Replies are sent without waiting: a reply to a client that is gone, or
-    that has VF_CONTROL_SNDHWM replies it has not read, is dropped and
+    Replies are never waited for. One the socket cannot take at once (its
+    queue to that client is full: the writer answers a whole batch at once)
+    waits in that client's backlog and goes out as the client reads, in
+    order; a reply to a client that is gone, that would make its backlog
+    exceed VF_CONTROL_BACKLOG_BYTES (or all backlogs VF_CONTROL_BACKLOG_ALL),
+    or whose backlog has not moved for VF_CONTROL_BACKLOG_MS, is dropped and
     counted (vf_api_t.replies_dropped, status requests.replies_dropped).
 
     Start: the actor signals its pipe (zactor_new's handshake) and then
@@ -47,6 +51,15 @@
     entries), and a client that stops reading must not make the node hold
     a thousand of them. */
 #define VF_CONTROL_SNDHWM 16
+
+/*  Replies held for one client beyond its socket queue (bytes; at least
+    one reply is held whatever its size), for all clients together, and
+    how long a backlog may stand still before it is dropped: a client that
+    reads gets every reply however many it asked for at once; one that
+    stops reading costs the node a bounded amount, for a bounded time. */
+#define VF_CONTROL_BACKLOG_BYTES (8u << 20)
+#define VF_CONTROL_BACKLOG_ALL (32u << 20)
+#define VF_CONTROL_BACKLOG_MS 5000
 
 typedef struct {
     vf_store_t *store;

@@ -268,6 +268,47 @@ test_sigterm_during_a_burst_loses_nothing_answered (void **state)
     json_decref (stored);
 }
 
+/*  A client that sends many requests at once and reads as the replies
+    come gets every reply: the writer answers a whole batch at once, more
+    than the control socket's own queue holds, and the node must not drop
+    what the client is about to read. */
+static void
+test_a_burst_of_replies_reaches_a_reading_client (void **state)
+{
+    char dir[300];
+    snprintf (dir, sizeof dir, "%s/replies", s_dir);
+    s_init (dir);
+    pid_t pid = s_start (dir);
+    zsock_t *s = zsock_new (ZMQ_DEALER);
+    zsock_set_linger (s, 0);
+    zsock_connect (s, "ipc://%s/control.sock", dir);
+    const int n = 600;
+    for (int k = 0; k < n; k++)
+        zstr_sendf (s,
+                    "{\"request\": \"publish\", \"id\": %d, \"document\": {\"@type\": \"Process\","
+                    " \"@id\": \"urn:reply:%d\", \"name\": \"P%d\"}}",
+                    k, k, k);
+    zpoller_t *p = zpoller_new (s, NULL);
+    int answered = 0;
+    while (answered < n && zpoller_wait (p, 30000) == s) {
+        char *text = zstr_recv (s);
+        json_t *r = text ? json_loads (text, 0, NULL) : NULL;
+        zstr_free (&text);
+        s_result (r);
+        json_decref (r);
+        answered++;
+    }
+    zpoller_destroy (&p);
+    zsock_destroy (&s);
+    json_t *r = s_request (dir, "{\"request\": \"status\"}");
+    json_int_t dropped = json_integer_value (
+        json_object_get (json_object_get (s_result (r), "requests"), "replies_dropped"));
+    json_decref (r);
+    if (answered != n || dropped != 0)
+        fail_msg ("%d of %d replies arrived, %lld dropped", answered, n, (long long) dropped);
+    assert_int_equal (s_stop (pid), 0);
+}
+
 /*  With room for only 4 requests waiting for the writer, a client that
     sends 200 at once is slowed down, not refused: every one is answered.
     SIGHUP reloads the log settings and the node goes on serving. */
@@ -621,6 +662,7 @@ main (void)
         cmocka_unit_test (test_a_control_socket_that_cannot_be_bound_stops_the_node),
         cmocka_unit_test (test_a_reply_to_a_gone_client_is_counted),
         cmocka_unit_test (test_sigterm_during_a_burst_loses_nothing_answered),
+        cmocka_unit_test (test_a_burst_of_replies_reaches_a_reading_client),
         cmocka_unit_test (test_back_pressure_slows_and_sighup_reloads),
         cmocka_unit_test (test_entries_travel_within_their_audience),
         cmocka_unit_test (test_a_node_that_was_away_catches_up),
