@@ -25,12 +25,14 @@
     - a transfer that names no receiving resource links to the resources
       with the same trackingIdentifier or ofBatchLot that belong to its
       receiver or conform to the same specification;
+    - a second way into a transport or repair walked already takes that
+      process's events that pair with it as its own steps (s_counterparts);
     - an item left unexpanded by max_depth is expanded after all when the
-      walk reaches it again in fewer steps; the items are then put back in
-      depth-first order;
+      walk reaches it again in fewer steps (s_nearer, with what may move);
+      the items are then put back in depth-first order;
     - a walk reads at most S_READS_PER_ITEM records per item it may return
-      (and at least S_READS_MIN; or max_reads): it stops there, truncated,
-      whatever the shape of the graph.
+      (and at least S_READS_MIN; or max_reads) and holds at most S_HELD_MAX
+      steps: it stops there, truncated, whatever the shape of the graph.
 */
 #include "vf_trace.h"
 
@@ -52,6 +54,9 @@ static const char *s_kind_class[] = { "EconomicResource", "Process", "EconomicEv
     processes, a lot code shared by many resources). */
 #define S_READS_PER_ITEM 100
 #define S_READS_MIN 100000
+/*  Steps a walk holds (decoded events waiting in its stack) at most: the
+    bound on its memory, whatever the graph. */
+#define S_HELD_MAX 250000
 
 /*  A step the walk may take. */
 typedef struct {
@@ -103,14 +108,14 @@ typedef struct {
     json_t *agents;   /* agent IRI -> name | null */
     json_t *owners;   /* agent IRI -> vfk_... of its record's author | null */
     json_t *bounds;   /* visited resource -> the bound it was expanded with (s_keep_bound) */
-    json_t *later;    /* resource not expanded yet -> the furthest bound it was reached with */
     json_t *crumbs;   /* resource IRI -> index in crumb */
     s_crumbs_t *crumb;
     size_t ncrumb;
     json_t *procs; /* process IRI -> the resources its pair events name (s_proc_names) */
     json_t *lots;  /* field, value -> the resources whose current record has it (s_lot) */
     size_t reads, budget;
-    const char *limit; /* what stopped the walk early: "max_items" | "reads" */
+    size_t held;       /* decoded events in the stack's steps */
+    const char *limit; /* what stopped the walk early: "max_items" | "reads" | "memory" */
     bool moved;        /* an item was reparented (s_walk) */
 } s_walk_t;
 
@@ -183,10 +188,12 @@ s_cand_free (s_cand_t *c)
 }
 
 static void
-s_cands_free (s_cand_t *c, size_t n)
+s_cands_free (s_walk_t *w, s_cand_t *c, size_t n)
 {
-    for (size_t k = 0; k < n; k++)
+    for (size_t k = 0; k < n; k++) {
+        w->held -= c[k].ev != NULL;
         s_cand_free (&c[k]);
+    }
     free (c);
 }
 
@@ -206,6 +213,10 @@ s_cands_add (s_walk_t *w, s_cands_t *l, s_kind_t kind, const char *iri, vf_entry
             return vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
         l->c = c, l->cap = cap;
     }
+    if (ev && *ev && w->held >= S_HELD_MAX) {
+        w->limit = "memory";
+        return vf_err_set (w->err, VF_ETOOBIG, "the walk holds %d steps, its limit", S_HELD_MAX);
+    }
     s_cand_t *c = &l->c[l->n];
     c->iri = strdup (iri);
     if (!c->iri)
@@ -214,6 +225,7 @@ s_cands_add (s_walk_t *w, s_cands_t *l, s_kind_t kind, const char *iri, vf_entry
     c->ev = ev ? *ev : NULL;
     if (ev)
         *ev = NULL;
+    w->held += c->ev != NULL;
     l->n++;
     return 0;
 }
@@ -444,7 +456,7 @@ s_crumbs_scan (s_walk_t *w, const char *iri, vf_role_t role, s_crumbs_t *l, size
         rc = s_load (w, (const uint8_t *) v.mv_data + 8, &e);
         if (rc == 0)
             rc = s_counts (w, e, &counts);
-        if (rc == 0 && counts && (w->o->forward || s_adds_to (e, iri)))
+        if (rc == 0 && counts && s_adds_to (e, iri) != w->o->forward)
             rc = s_may_cross (w, iri, e, &ok, &pending);
         vf_entry_destroy (&e);
         if (rc == 0 && ok && l->n == *cap) {
@@ -468,7 +480,7 @@ s_crumbs_scan (s_walk_t *w, const char *iri, vf_role_t role, s_crumbs_t *l, size
 /*  The possible breadcrumbs on resource iri, read once per walk: for a
     trace the events that added to it (an output, raise, lower or incoming
     transfer), for a track the events that took from it (that name it as
-    resourceInventoriedAs). */
+    resourceInventoriedAs and do not add to it). */
 static int
 s_crumbs (s_walk_t *w, const char *iri, const s_crumbs_t **out)
 {
@@ -533,14 +545,6 @@ s_breadcrumb (s_walk_t *w, const char *iri, const vf_entry_t *e, bool before, vf
     if (before ? lo == 0 : lo == l->n)
         return 0;
     return s_load (w, l->k[before ? lo - 1 : lo] + 8, out);
-}
-
-/*  The resource an event takes from or adds to, for its breadcrumb. */
-static const char *
-s_event_resource (const vf_entry_t *e)
-{
-    const char *r = s_str (e, "resourceInventoriedAs");
-    return r ? r : s_str (e, "toResourceInventoriedAs");
 }
 
 /*  What the store holds of agent iri, read once per walk: its name and
@@ -678,7 +682,10 @@ s_lot_mates (s_walk_t *w, const char *iri, s_lot_fn fn, void *arg)
             rc = s_lot (w, links[k].field, links[k].role, value, &mates);
         for (size_t j = 0; j < json_array_size (mates) && rc == 0; j++) {
             const json_t *m = json_array_get (mates, j);
-            if (strcmp (json_string_value (json_object_get (m, "@id")), iri) != 0)
+            /*  each mate looked at costs as a read: a code shared by many
+                resources must not make the walk's cost grow unbounded */
+            rc = s_read (w);
+            if (rc == 0 && strcmp (json_string_value (json_object_get (m, "@id")), iri) != 0)
                 rc = fn (w, self, m, links[k].field, arg);
         }
     }
@@ -748,7 +755,10 @@ s_lot_resources (s_walk_t *w, const json_t *self, const json_t *mate, const char
 {
     s_lot_arg_t *a = arg;
     bool scoped = false;
-    int rc = s_lot_scoped (w, mate, self, a->t, &scoped);
+    long at = -1;
+    int rc = s_find (w, S_RESOURCE, s_info (mate, "@id"), NULL, &at);
+    if (rc == 0 && at < 0) /* (one walked already is no step) */
+        rc = s_lot_scoped (w, mate, self, a->t, &scoped);
     if (rc == 0 && scoped)
         rc = s_cands_add (w, a->l, S_RESOURCE, s_info (mate, "@id"), NULL, via, false);
     return rc;
@@ -860,13 +870,8 @@ s_extend (s_walk_t *w, const char *iri, const vf_entry_t *e, s_cands_t *out)
     uint8_t old[VF_ORDER_KEY_BYTES], now[VF_ORDER_KEY_BYTES];
     bool fwd = w->o->forward;
     s_order (e, now);
-    if (!json_object_get (w->bounds, iri)) {
-        /*  not expanded (max_depth): it will be with the furthest bound */
-        if (s_get_bound (w->later, iri, old) &&
-            (fwd ? memcmp (now, old, sizeof now) >= 0 : memcmp (now, old, sizeof now) <= 0))
-            return 0;
-        return s_keep_bound (w, w->later, iri, e);
-    }
+    if (!json_object_get (w->bounds, iri))
+        return 0; /* not expanded (max_depth): if it is, it is with its own parent's bound */
     if (!s_get_bound (w->bounds, iri, old))
         return 0; /* expanded with no bound: it has every step already */
     int c = memcmp (now, old, sizeof now);
@@ -892,6 +897,8 @@ s_to_resource (s_walk_t *w, s_cands_t *out, const vf_entry_t *e, const char *iri
     return rc;
 }
 
+static int s_counterparts (s_walk_t *w, const vf_entry_t *e, s_cands_t *out);
+
 /*  previous (trace) or next (track) of item i. */
 static int
 s_steps (s_walk_t *w, size_t i, s_cands_t *out)
@@ -900,18 +907,15 @@ s_steps (s_walk_t *w, size_t i, s_cands_t *out)
     const s_item_t *from = it->parent >= 0 ? &w->items[it->parent] : NULL;
     bool fwd = w->o->forward;
     s_events_t l = { 0 };
+    const char *target = NULL; /* the resource an event leads to */
     int rc = 0;
     if (it->kind == S_RESOURCE) {
         /*  nothing after the event the walk came from went into it (trace),
             nothing before it came out of it (track) */
         const vf_entry_t *bound = from && from->kind == S_EVENT ? from->ev : NULL;
-        uint8_t b[VF_ORDER_KEY_BYTES], later[VF_ORDER_KEY_BYTES];
+        uint8_t b[VF_ORDER_KEY_BYTES];
         if (bound)
             s_order (bound, b);
-        /*  reached from further while max_depth kept it unexpanded */
-        if (bound && s_get_bound (w->later, it->iri, later) &&
-            (fwd ? memcmp (later, b, sizeof b) < 0 : memcmp (later, b, sizeof b) > 0))
-            memcpy (b, later, sizeof b);
         rc = s_resource_steps (w, it->iri, bound && fwd ? b : NULL, bound && !fwd ? b : NULL, NULL,
                                out);
         if (rc == 0 && bound)
@@ -936,26 +940,29 @@ s_steps (s_walk_t *w, size_t i, s_cands_t *out)
             else if (res && raise_lower)
                 rc = s_breadcrumb (w, res, e, true, &crumb);
             if (rc == 0 && !outp && res && (!raise_lower || crumb))
-                rc = s_to_resource (w, out, e, res);
+                rc = s_to_resource (w, out, e, target = res);
             vf_entry_destroy (&crumb);
         } else if (in)
             rc = s_cands_add (w, out, S_PROCESS, in, NULL, NULL, false);
         else if (outp && res)
-            rc = s_to_resource (w, out, e, res);
+            rc = s_to_resource (w, out, e, target = res);
         else if (to)
-            rc = s_to_resource (w, out, e, to);
+            rc = s_to_resource (w, out, e, target = to);
         else if (res && s_transferish (e)) {
             s_lot_arg_t a = { out, NULL, NULL, e };
             rc = s_lot_mates (w, res, s_lot_resources, &a);
         } else if (res && raise_lower)
-            rc = s_to_resource (w, out, e, res);
+            rc = s_to_resource (w, out, e, target = res);
+        if (rc == 0)
+            rc = s_counterparts (w, e, out);
     }
     s_events_free (&l);
     if (rc == 0 && out->n > 1)
         qsort (out->c, out->n, sizeof *out->c, fwd ? s_cmp_cand_asc : s_cmp_cand_desc);
-    /*  the breadcrumb first: it is how the walk goes on past a resource it
-        has visited already (a cycle, a repeated process) */
-    const char *res = it->kind == S_EVENT ? s_event_resource (it->ev) : NULL;
+    /*  the breadcrumb (on the resource the event leads to) first: it is
+        how the walk goes on past a resource it has visited already (a
+        cycle, a repeated process) */
+    const char *res = target;
     bool events = false;
     for (size_t k = 0; k < out->n; k++)
         events |= out->c[k].kind == S_EVENT;
@@ -1034,21 +1041,19 @@ s_names (const json_t *names, int k, bool output_side, const char *iri)
     return json_object_get (json_object_get (names, slot), iri) != NULL;
 }
 
-/*  The goods changed their name in process f->item: the way in (the
-    parent of the process) is a dropoff (trace; a pickup when tracking)
-    whose resource no pickup of the process names, and candidate c, a
-    pickup (a dropoff), names a resource no dropoff (pickup) of the
-    process names. Likewise accept/modify. */
+/*  The goods changed their name in process proc, entered by event way (a
+    dropoff when tracing, a pickup when tracking) whose resource no pickup
+    (dropoff) of the process names; candidate c, a pickup (a dropoff), names
+    a resource no dropoff (pickup) of the process names. Likewise
+    accept/modify. */
 static int
-s_renamed (s_walk_t *w, s_frame_t *f, const s_cand_t *c, int k, bool *yes)
+s_renamed (s_walk_t *w, const char *proc, const s_item_t *way, const s_cand_t *c, int k, bool *yes)
 {
     *yes = false;
-    const s_item_t *proc = &w->items[f->item];
-    if (k == 2 || proc->kind != S_PROCESS || proc->parent < 0)
+    if (k == 2 || way->kind != S_EVENT)
         return 0;
-    const s_item_t *way = &w->items[proc->parent];
     bool way_side, c_side;
-    const char *way_res = way->kind == S_EVENT ? s_str (way->ev, "resourceInventoriedAs") : NULL;
+    const char *way_res = s_str (way->ev, "resourceInventoriedAs");
     const char *c_res = s_str (c->ev, "resourceInventoriedAs");
     if (!way_res || !c_res || s_pair_kind (way->ev, &way_side) != k)
         return 0;
@@ -1056,7 +1061,7 @@ s_renamed (s_walk_t *w, s_frame_t *f, const s_cand_t *c, int k, bool *yes)
     if (way_side == c_side)
         return 0;
     json_t *names;
-    int rc = s_proc_names (w, proc->iri, &names);
+    int rc = s_proc_names (w, proc, &names);
     if (rc == 0 && !s_names (names, k, c_side, way_res))
         *yes = !s_names (names, k, way_side, c_res);
     return rc;
@@ -1100,25 +1105,76 @@ s_pair_open (s_walk_t *w, const vf_entry_t *e)
 /*  May the walk take candidate c from frame f? The other side of a pair
     is taken only where its pair is open (and closes it), or where the
     goods were renamed in the process; at a walk that starts from a
-    process, the process is the way in to all of its events. */
+    process, the process is the way in to all of its events. A frame of an
+    event holds the counterparts of a process walked already
+    (s_counterparts): they pair with that event only. */
 static int
 s_pair_ok (s_walk_t *w, s_frame_t *f, s_cand_t *c, bool *ok)
 {
     *ok = true;
-    bool output_side;
+    bool output_side, fwd = w->o->forward;
     int k = c->kind == S_EVENT ? s_pair_kind (c->ev, &output_side) : -1;
     char buf[2 * VF_IRI_MAX + 2];
     const char *key = k >= 0 ? s_pair_key (c->ev, k, buf, sizeof buf) : NULL;
-    if (!key || output_side != w->o->forward || (f->item == 0 && w->items[0].kind == S_PROCESS))
+    if (!key || output_side != fwd || (f->item == 0 && w->items[0].kind == S_PROCESS))
         return 0;
+    const s_item_t *fi = &w->items[f->item], *way = NULL;
+    const char *proc = NULL;
     json_int_t n = json_integer_value (json_object_get (w->pairs[k], key));
-    if (n > 0)
+    if (fi->kind == S_EVENT && k < 2) {
+        const char *mine = s_str (c->ev, fwd ? "outputOf" : "inputOf");
+        const char *theirs = s_str (fi->ev, fwd ? "inputOf" : "outputOf");
+        const char *r = s_str (fi->ev, "resourceInventoriedAs");
+        const char *cr = s_str (c->ev, "resourceInventoriedAs");
+        bool side;
+        *ok = false;
+        if (!mine || !theirs || strcmp (mine, theirs) != 0 || s_pair_kind (fi->ev, &side) != k)
+            return 0;
+        if (r && cr && strcmp (r, cr) == 0) { /* its own pair */
+            *ok = true;
+            return n > 0 && json_object_set_new (w->pairs[k], key, json_integer (n - 1))
+                       ? vf_err_set (w->err, VF_ENOMEM, "out of memory walking")
+                       : 0;
+        }
+        proc = mine, way = fi;
+    } else if (n > 0)
         return json_object_set_new (w->pairs[k], key, json_integer (n - 1))
                    ? vf_err_set (w->err, VF_ENOMEM, "out of memory walking")
                    : 0;
-    int rc = s_renamed (w, f, c, k, ok);
+    else if (fi->kind == S_PROCESS && fi->parent >= 0)
+        proc = fi->iri, way = &w->items[fi->parent];
+    *ok = false;
+    int rc = proc ? s_renamed (w, proc, way, c, k, ok) : 0;
     if (rc == 0 && *ok)
         c->via = "renamed";
+    return rc;
+}
+
+/*  Event e opens a pair (a dropoff or modify when tracing, a pickup or
+    accept when tracking) of a process the walk has expanded already, by
+    another way in: the process's events on the other side of that pair
+    become steps of e (s_pair_ok takes those that pair with e, or the
+    renamed goods), as the process is not expanded again. */
+static int
+s_counterparts (s_walk_t *w, const vf_entry_t *e, s_cands_t *out)
+{
+    bool output_side, fwd = w->o->forward;
+    int k = s_pair_kind (e, &output_side);
+    const char *proc = s_str (e, fwd ? "inputOf" : "outputOf");
+    if (k < 0 || k == 2 || output_side == fwd || !proc)
+        return 0;
+    long at = -1;
+    int rc = s_find (w, S_PROCESS, proc, NULL, &at);
+    if (rc || at < 0 || w->items[at].cut || w->items[at].boundary)
+        return rc;
+    s_events_t l = { 0 };
+    rc = s_events (w, proc, fwd ? VF_ROLE_OUTPUT_OF : VF_ROLE_INPUT_OF, NULL, NULL, true, &l);
+    for (size_t j = 0; j < l.n && rc == 0; j++) {
+        bool side;
+        if (s_pair_kind (l.e[j], &side) == k && side == fwd)
+            rc = s_cands_add (w, out, S_EVENT, vf_entry_iri (l.e[j]), &l.e[j], NULL, false);
+    }
+    s_events_free (&l);
     return rc;
 }
 
@@ -1206,8 +1262,13 @@ s_add_item (s_walk_t *w, s_cand_t *c, long parent)
     c->iri = NULL, c->ev = NULL;
     s_link (w, w->n, parent);
     w->n++;
+    /*  an item taken is described whole, whatever is left of the budget */
+    size_t budget = w->budget;
+    w->budget = (size_t) -1;
     int rc = s_org_of (w, it);
-    if (rc == 0 && w->o->stop_at_boundary && it->org[0] && w->n > 1 &&
+    w->budget = budget;
+    /*  (a start of no known organisation has no boundary) */
+    if (rc == 0 && w->o->stop_at_boundary && it->org[0] && w->n > 1 && w->items[0].org[0] &&
         strcmp (it->org, w->items[0].org) != 0)
         it->boundary = true;
     return rc;
@@ -1261,7 +1322,7 @@ s_expand (s_walk_t *w, s_frame_t *f, size_t i)
     if (rc == 0)
         rc = s_steps (w, i, &l);
     if (rc) {
-        s_cands_free (l.c, l.n);
+        s_cands_free (w, l.c, l.n);
         return rc;
     }
     f->c = l.c, f->n = l.n;
@@ -1298,35 +1359,97 @@ s_push (s_walk_t *w, s_frame_t **stack, size_t *depth, size_t *cap, size_t i)
     return rc;
 }
 
+/*  May item it, expanded already, hang under item from instead? An event
+    may (its steps are its own). A process may unless it took pickups or
+    accepts (dropoffs or modifies, tracking): those were chosen by the way
+    it was entered. A resource may only under an event that bounds it no
+    more narrowly than the bound it was expanded with: what it led to all
+    fed that event too. */
+static bool
+s_movable (s_walk_t *w, const s_item_t *it, const s_item_t *from)
+{
+    if (it->kind == S_EVENT)
+        return true;
+    if (it->kind == S_PROCESS) {
+        for (long k = it->first; k >= 0; k = w->items[k].next) {
+            bool side;
+            const s_item_t *x = &w->items[k];
+            int pair = x->kind == S_EVENT ? s_pair_kind (x->ev, &side) : -1;
+            if (pair >= 0 && pair < 2 && side == w->o->forward)
+                return false;
+        }
+        return true;
+    }
+    uint8_t kept[VF_ORDER_KEY_BYTES], now[VF_ORDER_KEY_BYTES];
+    if (it->kind != S_RESOURCE || from->kind != S_EVENT || !s_get_bound (w->bounds, it->iri, kept))
+        return false;
+    s_order (from->ev, now);
+    int c = memcmp (now, kept, sizeof now);
+    return w->o->forward ? c <= 0 : c >= 0;
+}
+
 /*  Candidate c of the item on top of the stack is item at, which the walk
     took already. If max_depth is set and at is fewer steps from the start
-    this way, hang it here: it and everything under it come nearer, and
-    what max_depth left unexpanded under it is expanded now if it may be. */
+    this way, hang it here (if it may move): it and everything under it
+    come nearer, and what max_depth left unexpanded under it is expanded
+    now if it may be. */
 static int
 s_nearer (s_walk_t *w, s_frame_t **stack, size_t *depth, size_t *cap, const s_cand_t *c, long at)
 {
     size_t from = (*stack)[*depth - 1].item;
     s_item_t *it = &w->items[at];
-    if (!w->o->max_depth || w->items[from].depth + 1 >= it->depth || at == 0)
+    size_t nearer = w->items[from].depth + 1;
+    if (!w->o->max_depth || nearer >= it->depth || at == 0 ||
+        (!it->cut && !s_movable (w, it, &w->items[from])))
         return 0;
+    /*  only if that reaches something the limit left out: with a limit
+        that does not bind, the walk is the same as without */
+    size_t delta = it->depth - nearer, *todo = malloc (2 * w->n * sizeof *todo), n = 0, m = 0;
+    if (!todo)
+        return vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
+    bool gain = false;
+    todo[n++] = (size_t) at;
+    while (n > 0 && !gain) {
+        const s_item_t *x = &w->items[todo[--n]];
+        gain = x->cut && !x->boundary && x->depth - delta < w->o->max_depth;
+        for (long k = x->first; k >= 0; k = w->items[k].next)
+            todo[n++] = (size_t) k;
+        w->reads++; /* looking costs as a read would */
+    }
+    if (!gain) {
+        free (todo);
+        return 0;
+    }
+    n = 0;
     s_unlink (w, (size_t) at);
     s_link (w, (size_t) at, (long) from);
     it->via = c->via, it->pending = c->pending, w->moved = true;
-    /*  the subtree's new depths, and what can be expanded now */
-    size_t *todo = malloc (w->n * sizeof *todo), n = 0;
-    if (!todo)
-        return vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
+    if (it->cut) { /* its new parent decides again what is known of it */
+        it->unknown = false;
+        free (it->agent);
+        it->agent = NULL;
+    }
+    /*  first every new depth (the tree stays whole whatever fails after),
+        then the expansions */
+    size_t *cut = todo + w->n;
     todo[n++] = (size_t) at;
-    int rc = 0;
-    while (n > 0 && rc == 0) {
+    while (n > 0) {
         size_t i = todo[--n];
         s_item_t *x = &w->items[i];
-        if (x->parent >= 0)
-            x->depth = w->items[x->parent].depth + 1;
+        x->depth = w->items[x->parent].depth + 1;
         for (long k = x->first; k >= 0; k = w->items[k].next)
             todo[n++] = (size_t) k;
-        if (x->cut && s_expandable (w, x))
-            rc = s_push (w, stack, depth, cap, i);
+        if (x->cut)
+            cut[m++] = i;
+        w->reads++; /* moving costs as a read would */
+    }
+    int rc = 0;
+    for (size_t j = 0; j < m && rc == 0; j++) {
+        s_item_t *x = &w->items[cut[j]];
+        if (s_expandable (w, x))
+            rc = s_push (w, stack, depth, cap, cut[j]);
+        else if (cut[j] == (size_t) at)
+            rc = s_mark_unknown (w, cut[j]);
     }
     free (todo);
     return rc;
@@ -1381,7 +1504,7 @@ s_walk (s_walk_t *w)
     while (rc == 0 && depth > 0) {
         s_frame_t *f = &stack[depth - 1];
         if (f->next == f->n) {
-            s_cands_free (f->c, f->n);
+            s_cands_free (w, f->c, f->n);
             depth--;
             continue;
         }
@@ -1404,6 +1527,8 @@ s_walk (s_walk_t *w)
         rc = s_add_item (w, c, (long) f->item);
         size_t i = w->n - 1;
         s_item_t *it = &w->items[i];
+        if (rc == 0)
+            w->held -= it->ev != NULL; /* taken: an item now */
         if (rc == 0 && (w->o->one_step || !s_expandable (w, it))) {
             it->cut = !w->o->one_step && !it->boundary;
             rc = s_mark_unknown (w, i);
@@ -1412,11 +1537,11 @@ s_walk (s_walk_t *w)
     }
     while (depth > 0) {
         depth--;
-        s_cands_free (stack[depth].c, stack[depth].n);
+        s_cands_free (w, stack[depth].c, stack[depth].n);
     }
     free (stack);
-    /*  out of reads: what was walked is the result, cut short */
-    if (rc == VF_ETOOBIG && w->limit && strcmp (w->limit, "reads") == 0) {
+    /*  out of reads or room: what was walked is the result, cut short */
+    if (rc == VF_ETOOBIG && w->limit && strcmp (w->limit, "max_items") != 0) {
         rc = 0;
         if (w->err)
             memset (w->err, 0, sizeof *w->err);
@@ -1764,10 +1889,11 @@ vf_store_trace (vf_store_t *self, const char *iri, const vf_trace_opts_t *opts, 
     memset (&w, 0, sizeof w);
     w.self = self, w.err = err, w.o = opts;
     w.max = opts->max_items ? opts->max_items : VF_TRACE_ITEMS_DEFAULT;
-    w.budget = w.max * S_READS_PER_ITEM > S_READS_MIN ? w.max * S_READS_PER_ITEM : S_READS_MIN;
+    size_t budget = w.max * S_READS_PER_ITEM > S_READS_MIN ? w.max * S_READS_PER_ITEM : S_READS_MIN;
     if (opts->max_reads)
-        w.budget = opts->max_reads;
-    json_t **sets[] = { &w.seen,  &w.agents, &w.owners,   &w.bounds,   &w.later,   &w.crumbs,
+        budget = opts->max_reads;
+    w.budget = (size_t) -1; /* the start is found whatever the budget */
+    json_t **sets[] = { &w.seen,  &w.agents, &w.owners,   &w.bounds,   &w.crumbs,
                         &w.procs, &w.lots,   &w.pairs[0], &w.pairs[1], &w.pairs[2] };
     size_t nsets = sizeof sets / sizeof sets[0];
     bool made = true;
@@ -1781,6 +1907,7 @@ vf_store_trace (vf_store_t *self, const char *iri, const vf_trace_opts_t *opts, 
     if (rc == 0)
         rc = s_add_item (&w, &start, -1);
     s_cand_free (&start);
+    w.budget = budget;
     if (rc == 0)
         rc = s_walk (&w);
     if (rc == 0)

@@ -65,7 +65,7 @@ typedef struct {
         the node holds the agent's record,
       "visited": number of items, "reads": records the walk read,
       "truncated": true when the walk stopped early, with "limit":
-        "max_items" or "reads" (max_reads),
+        "max_items", "reads" (max_reads) or "memory" (steps held),
       "rollup" (when asked): { "work": [ {organisation, agent, unit,
         total} ], "inputs": [ {organisation, action, spec, unit, total} ] }
         summed exactly over the events of the walk.

@@ -1159,6 +1159,207 @@ test_cost_is_bounded (void **state)
     s_end (&w);
 }
 
+/* --------------------------------------- second review: crumbs, depth */
+
+/*  A track's breadcrumb is on the resource the step goes to (a transfer
+    A -> B: on B), and is what was taken from it, never a later addition. */
+static void
+test_track_breadcrumbs (void **state)
+{
+    s_world_t w;
+    s_world (&w);
+    s_resource (&w, 0, "urn:A", NULL);
+    s_resource (&w, 0, "urn:B", NULL);
+    s_ev (&w, 0, "urn:consume-A1", "consume", "urn:Q", "urn:A", 1);
+    s_ev (&w, 0, "urn:produce-B", "produce", "urn:Q", "urn:B", 2);
+    s_ev2 (&w, 0, 0, "urn:T", "transfer", NULL, "urn:A", "urn:B", 3);
+    s_ev (&w, 0, "urn:consume-A2", "consume", "urn:P2", "urn:A", 5);
+    s_ev (&w, 0, "urn:consume-B", "consume", "urn:P3", "urn:B", 6);
+    json_t *t = s_walk (&w, "urn:A", &s_track);
+    assert_string_equal (s_parent (t, "urn:consume-A2"), "urn:A");
+    json_decref (t);
+
+    s_resource (&w, 0, "urn:S", NULL);
+    s_ev (&w, 0, "urn:consume-X0", "consume", "urn:P0", "urn:X", 0);
+    s_ev (&w, 0, "urn:produce-S0", "produce", "urn:P0", "urn:S", 1);
+    s_ev (&w, 0, "urn:produce-S1", "produce", "urn:P1", "urn:S", 2);
+    s_ev (&w, 0, "urn:produce-S2", "produce", "urn:P4", "urn:S", 4);
+    s_ev (&w, 0, "urn:take-S", "consume", "urn:P5", "urn:S", 6);
+    t = s_walk (&w, "urn:X", &s_track);
+    assert_string_equal (s_parent (t, "urn:take-S"), "urn:produce-S1");
+    assert_string_equal (json_string_value (json_object_get (s_item (t, "urn:take-S"), "vfn:via")),
+                         "previousEvent");
+    assert_string_equal (s_parent (t, "urn:produce-S2"), "urn:S");
+    json_decref (t);
+    s_end (&w);
+}
+
+/*  One transport carries two goods that both went into the product: the
+    apples (renamed on the way) are traced to their origin whichever way
+    in reaches the transport first. */
+static void
+test_shared_transport (void **state)
+{
+    s_world_t w;
+    s_world (&w);
+    const char *res[] = { "urn:Z", "urn:alice-apples", "urn:bob-apples", "urn:pears" };
+    for (int k = 0; k < 4; k++)
+        s_resource (&w, 0, res[k], NULL);
+    s_ev (&w, 0, "urn:raise-alice", "raise", NULL, "urn:alice-apples", 1);
+    s_ev (&w, 0, "urn:raise-pears", "raise", NULL, "urn:pears", 1);
+    s_ev (&w, 0, "urn:pickup-alice", "pickup", "urn:X", "urn:alice-apples", 3);
+    s_ev (&w, 0, "urn:pickup-pears", "pickup", "urn:X", "urn:pears", 3);
+    s_ev (&w, 0, "urn:dropoff-bob", "dropoff", "urn:X", "urn:bob-apples", 5);
+    s_ev (&w, 0, "urn:dropoff-pears", "dropoff", "urn:X", "urn:pears", 5);
+    s_ev (&w, 0, "urn:consume-bob", "consume", "urn:PZ", "urn:bob-apples", 8);
+    s_ev (&w, 0, "urn:consume-pears", "consume", "urn:PZ", "urn:pears", 9);
+    s_ev (&w, 0, "urn:produce-Z", "produce", "urn:PZ", "urn:Z", 10);
+    json_t *t = s_walk (&w, "urn:Z", &s_trace);
+    s_expect_set (t, "urn:Z urn:produce-Z urn:PZ urn:consume-pears urn:pears urn:dropoff-pears "
+                     "urn:X urn:pickup-pears urn:raise-pears urn:consume-bob urn:bob-apples "
+                     "urn:dropoff-bob urn:pickup-alice urn:alice-apples urn:raise-alice");
+    assert_string_equal (s_parent (t, "urn:pickup-alice"), "urn:dropoff-bob");
+    assert_string_equal (
+        json_string_value (json_object_get (s_item (t, "urn:pickup-alice"), "vfn:via")), "renamed");
+    s_expect_tree (t);
+    json_decref (t);
+    s_end (&w);
+}
+
+static char *
+s_items_text (const json_t *walk)
+{
+    return json_dumps (json_object_get (walk, "items"), JSON_SORT_KEYS);
+}
+
+/*  A max_depth that does not bind gives the walk without one; one that
+    does keeps causal order (what a stock got after an event is not put
+    under it) and reaches what is near through a process. */
+static void
+test_depth_is_faithful (void **state)
+{
+    s_world_t w;
+    s_world (&w);
+    const char *res[] = { "urn:Z", "urn:M", "urn:apples", "urn:pears", "urn:S" };
+    for (int k = 0; k < 5; k++)
+        s_resource (&w, 0, res[k], NULL);
+    /*  a transport reached far away (pears) and near (apples) */
+    s_ev (&w, 0, "urn:raise-p", "raise", NULL, "urn:pears", 1);
+    s_ev (&w, 0, "urn:raise-a", "raise", NULL, "urn:apples", 1);
+    s_ev (&w, 0, "urn:pickup-a", "pickup", "urn:X", "urn:apples", 4);
+    s_ev (&w, 0, "urn:pickup-p", "pickup", "urn:X", "urn:pears", 4);
+    s_ev (&w, 0, "urn:dropoff-a", "dropoff", "urn:X", "urn:apples", 6);
+    s_ev (&w, 0, "urn:dropoff-p", "dropoff", "urn:X", "urn:pears", 6);
+    s_ev (&w, 0, "urn:consume-apples", "consume", "urn:PZ", "urn:apples", 7);
+    s_ev (&w, 0, "urn:consume-pears", "consume", "urn:PM", "urn:pears", 7);
+    /*  a stock taken from early (near) and late (far) */
+    s_ev (&w, 0, "urn:raise-S", "raise", NULL, "urn:S", 0);
+    s_ev (&w, 0, "urn:consume-S-early", "consume", "urn:PZ", "urn:S", 2);
+    s_ev (&w, 0, "urn:raise-S2", "raise", NULL, "urn:S", 3);
+    s_ev (&w, 0, "urn:consume-S-late", "consume", "urn:PM", "urn:S", 7);
+    s_ev (&w, 0, "urn:produce-M", "produce", "urn:PM", "urn:M", 8);
+    s_ev (&w, 0, "urn:consume-M", "consume", "urn:PZ", "urn:M", 9);
+    s_ev (&w, 0, "urn:produce-Z", "produce", "urn:PZ", "urn:Z", 10);
+    json_t *free_walk = s_walk (&w, "urn:Z", &s_trace);
+    vf_trace_opts_t o = { .max_depth = 100 };
+    json_t *deep = s_walk (&w, "urn:Z", &o);
+    char *a = s_items_text (free_walk), *b = s_items_text (deep);
+    assert_string_equal (a, b);
+    free (a), free (b);
+    json_decref (deep);
+    /*  with a limit that binds, raise-S2 (after consume-S-early) never
+        hangs under consume-S-early */
+    for (size_t d = 1; d < 14; d++) {
+        o.max_depth = d;
+        json_t *t = s_walk (&w, "urn:Z", &o);
+        s_expect_tree (t);
+        json_t *items = json_object_get (t, "items");
+        for (size_t k = 0; k < json_array_size (items); k++) {
+            const char *iri =
+                json_string_value (json_object_get (json_array_get (items, k), "@id"));
+            if (strcmp (iri, "urn:raise-S2") != 0)
+                continue;
+            for (json_int_t up =
+                     json_integer_value (json_object_get (json_array_get (items, k), "vfn:parent"));
+                 up > 0; up = json_integer_value (
+                             json_object_get (json_array_get (items, (size_t) up), "vfn:parent")))
+                assert_string_not_equal (json_string_value (json_object_get (
+                                             json_array_get (items, (size_t) up), "@id")),
+                                         "urn:consume-S-early");
+        }
+        json_decref (t);
+    }
+    json_decref (free_walk);
+    s_end (&w);
+
+    /*  a process first reached far away (its inputs' resources cut), then
+        near: what lies behind it is walked */
+    s_world (&w);
+    const char *rs[] = { "urn:R", "urn:D", "urn:E", "urn:N", "urn:X", "urn:Y" };
+    for (int k = 0; k < 6; k++)
+        s_resource (&w, 0, rs[k], NULL);
+    s_ev (&w, 0, "urn:raise-X", "raise", NULL, "urn:X", 0);
+    s_ev (&w, 0, "urn:raise-Y", "raise", NULL, "urn:Y", 0);
+    s_ev (&w, 0, "urn:consume-X", "consume", "urn:P", "urn:X", 1);
+    s_ev (&w, 0, "urn:consume-Y", "consume", "urn:P", "urn:Y", 1);
+    s_ev (&w, 0, "urn:produce-N", "produce", "urn:P", "urn:N", 2);
+    s_ev (&w, 0, "urn:produce-E", "produce", "urn:P", "urn:E", 2);
+    s_ev (&w, 0, "urn:consume-N", "consume", "urn:PR", "urn:N", 3);
+    s_ev (&w, 0, "urn:consume-E", "consume", "urn:Q", "urn:E", 6);
+    s_ev (&w, 0, "urn:produce-D", "produce", "urn:Q", "urn:D", 7);
+    s_ev (&w, 0, "urn:consume-D", "consume", "urn:PR", "urn:D", 8);
+    s_ev (&w, 0, "urn:produce-R", "produce", "urn:PR", "urn:R", 9);
+    o.max_depth = 12;
+    json_t *t = s_walk (&w, "urn:R", &o);
+    assert_int_equal (json_integer_value (json_object_get (s_item (t, "urn:raise-X"), "vfn:depth")),
+                      9);
+    assert_non_null (s_item (t, "urn:raise-Y"));
+    assert_string_equal (s_parent (t, "urn:P"), "urn:produce-N");
+    s_expect_tree (t);
+    json_decref (t);
+
+    /*  any read budget: a whole tree, cut short; even one read gives the
+        start */
+    json_t *full = s_walk (&w, "urn:R", &o);
+    json_int_t reads = json_integer_value (json_object_get (full, "reads"));
+    json_decref (full);
+    for (json_int_t r = 1; r <= reads; r++) {
+        o.max_reads = (size_t) r;
+        t = s_walk (&w, "urn:R", &o);
+        s_expect_tree (t);
+        assert_true (json_array_size (json_object_get (t, "items")) >= 1);
+        assert_true (json_is_true (json_object_get (t, "truncated")) == (r < reads));
+        json_decref (t);
+    }
+    s_end (&w);
+}
+
+/*  Many resources share a lot code and a specification, each transferred
+    on without a receiving resource: a track's cost is bounded (it stops
+    with limit: reads) instead of growing with the square of their number. */
+static void
+test_shared_lot_code_is_bounded (void **state)
+{
+    s_world_t w;
+    s_world (&w);
+    const int m = 600;
+    for (int k = 0; k < m; k++) {
+        char iri[32], ev[32];
+        snprintf (iri, sizeof iri, "urn:lot-%d", k);
+        snprintf (ev, sizeof ev, "urn:out-%d", k);
+        s_resource (&w, 0, iri, "COMMON");
+        s_ev2 (&w, 0, 0, ev, "transfer", NULL, iri, NULL, k); /* an hour apart */
+    }
+    vf_trace_opts_t o = { .forward = true, .max_items = 1000 };
+    json_t *t = s_walk (&w, "urn:lot-0", &o);
+    assert_true (json_is_true (json_object_get (t, "truncated")));
+    assert_string_equal (json_string_value (json_object_get (t, "limit")), "reads");
+    assert_true (json_integer_value (json_object_get (t, "reads")) <= 100000 + 1000);
+    s_expect_tree (t);
+    json_decref (t);
+    s_end (&w);
+}
+
 /* -------------------------------------------------------- out of memory */
 
 static long s_fail_at, s_allocs;
@@ -1243,6 +1444,10 @@ main (void)
         cmocka_unit_test (test_depth_reaches_what_is_near),
         cmocka_unit_test (test_lots_are_scoped),
         cmocka_unit_test (test_cost_is_bounded),
+        cmocka_unit_test (test_track_breadcrumbs),
+        cmocka_unit_test (test_shared_transport),
+        cmocka_unit_test (test_depth_is_faithful),
+        cmocka_unit_test (test_shared_lot_code_is_bounded),
         cmocka_unit_test (test_out_of_memory),
     };
     return cmocka_run_group_tests (tests, s_setup, s_teardown);
