@@ -662,6 +662,7 @@ test_lots_and_unknowns (void **state)
 typedef struct {
     int proc, res, t;
     bool out;
+    int to; /* a transfer (proc -1) from res into resource to; else -1 */
 } s_rev_t;
 
 typedef struct {
@@ -685,6 +686,20 @@ s_reference (const s_graph_t *g, int start_res, bool fwd, bool in[R_RES + R_PROC
             const s_rev_t *e = &g->ev[k];
             int ei = R_RES + R_PROC + k, pi = R_RES + e->proc;
             bool add = false;
+            if (e->to >= 0) {
+                /*  a transfer: it adds to `to` (trace) and takes from `res`
+                    (track), and leads to the other side with its time */
+                int near = fwd ? e->res : e->to, far = fwd ? e->to : e->res;
+                if (bound[near] != -1 && (fwd ? e->t > bound[near] : e->t < bound[near]) &&
+                    !have[ei])
+                    have[ei] = changed = true;
+                if (have[ei] &&
+                    (bound[far] == -1 || (fwd ? bound[far] > e->t : bound[far] < e->t))) {
+                    bound[far] = e->t;
+                    have[far] = changed = true;
+                }
+                continue;
+            }
             if (!fwd) {
                 /*  resource <- its outputs before the bound; process <- inputs;
                     output -> process; input -> its resource */
@@ -722,27 +737,34 @@ static void
 test_random_graphs_match_reference (void **state)
 {
     srand (20261123);
-    for (int round = 0; round < 12; round++) {
+    for (int round = 0; round < 16; round++) {
         s_world_t w;
         s_world (&w);
         s_graph_t g = { .nev = 0 };
-        /*  process p runs at hours 2p+1 (inputs) and 2p+2 (outputs); it takes
-            from resources made earlier and makes one or two resources */
+        /*  process p runs at hours 3p+1 (inputs) and 3p+2 (outputs); it takes
+            from resources made earlier and makes one or two resources; at
+            3p+3 goods may move from one resource into another (from round
+            4 on) */
         int made[R_RES] = { 0 };
         for (int r = 0; r < 4; r++)
             made[r] = 1; /* raw materials, raised at hour 0 */
-        for (int p = 0; p < R_PROC && g.nev < R_EV - 6; p++) {
+        for (int p = 0; p < R_PROC && g.nev < R_EV - 7; p++) {
             int ins = 1 + rand () % 3;
             for (int k = 0; k < ins; k++) {
                 int r = rand () % R_RES;
                 if (made[r])
-                    g.ev[g.nev++] = (s_rev_t){ p, r, 2 * p + 1, false };
+                    g.ev[g.nev++] = (s_rev_t){ p, r, 3 * p + 1, false, -1 };
             }
             int outs = 1 + rand () % 2;
             for (int k = 0; k < outs; k++) {
                 int r = 4 + rand () % (R_RES - 4);
-                g.ev[g.nev++] = (s_rev_t){ p, r, 2 * p + 2, true };
+                g.ev[g.nev++] = (s_rev_t){ p, r, 3 * p + 2, true, -1 };
                 made[r] = 1;
+            }
+            int from = rand () % R_RES, to = 4 + rand () % (R_RES - 4);
+            if (round >= 4 && made[from] && from != to && rand () % 2) {
+                g.ev[g.nev++] = (s_rev_t){ -1, from, 3 * p + 3, false, to };
+                made[to] = 1;
             }
         }
         char iri[R_RES + R_PROC + R_EV][48];
@@ -752,8 +774,12 @@ test_random_graphs_match_reference (void **state)
             snprintf (iri[R_RES + p], sizeof iri[0], "urn:p%d", p);
         for (int k = 0; k < g.nev; k++) {
             snprintf (iri[R_RES + R_PROC + k], sizeof iri[0], "urn:e%d", k);
-            s_ev (&w, 0, iri[R_RES + R_PROC + k], g.ev[k].out ? "produce" : "consume",
-                  iri[R_RES + g.ev[k].proc], iri[g.ev[k].res], g.ev[k].t);
+            if (g.ev[k].to >= 0)
+                s_ev2 (&w, 0, 0, iri[R_RES + R_PROC + k], "transfer", NULL, iri[g.ev[k].res],
+                       iri[g.ev[k].to], g.ev[k].t);
+            else
+                s_ev (&w, 0, iri[R_RES + R_PROC + k], g.ev[k].out ? "produce" : "consume",
+                      iri[R_RES + g.ev[k].proc], iri[g.ev[k].res], g.ev[k].t);
         }
         for (int start = 4; start < R_RES; start += 5) {
             for (int dir = 0; dir < 2; dir++) {
