@@ -209,6 +209,22 @@ test_a_reply_to_a_gone_client_is_counted (void **state)
     assert_int_equal (s_stop (pid), 0);
 }
 
+/*  A client socket on dir's control API that has sent n publish requests
+    (Process urn:TAG:k, request id k) at once, without reading. */
+static zsock_t *
+s_publish_burst (const char *dir, const char *tag, int n)
+{
+    zsock_t *s = zsock_new (ZMQ_DEALER);
+    zsock_set_linger (s, 0);
+    zsock_connect (s, "ipc://%s/control.sock", dir);
+    for (int k = 0; k < n; k++)
+        zstr_sendf (s,
+                    "{\"request\": \"publish\", \"id\": %d, \"document\": {\"@type\": \"Process\","
+                    " \"@id\": \"urn:%s:%d\", \"name\": \"P%d\"}}",
+                    k, tag, k, k);
+    return s;
+}
+
 /*  Publish in a burst, SIGTERM in the middle: every entry the node said
     it stored is there after a restart. */
 static void
@@ -218,16 +234,9 @@ test_sigterm_during_a_burst_loses_nothing_answered (void **state)
     snprintf (dir, sizeof dir, "%s/burst", s_dir);
     s_init (dir);
     pid_t pid = s_start (dir);
-    zsock_t *s = zsock_new (ZMQ_DEALER);
-    zsock_set_linger (s, 0);
-    zsock_connect (s, "ipc://%s/control.sock", dir);
-    int sent = 0, answered = 0;
+    zsock_t *s = s_publish_burst (dir, "burst", 300);
+    int answered = 0;
     json_t *stored = json_array ();
-    for (; sent < 300; sent++)
-        zstr_sendf (s,
-                    "{\"request\": \"publish\", \"id\": %d, \"document\": {\"@type\": \"Process\","
-                    " \"@id\": \"urn:burst:%d\", \"name\": \"P%d\"}}",
-                    sent, sent, sent);
     zpoller_t *p = zpoller_new (s, NULL);
     bool killed = false;
     while (zpoller_wait (p, killed ? 3000 : 20000) == s) {
@@ -279,15 +288,8 @@ test_a_burst_of_replies_reaches_a_reading_client (void **state)
     snprintf (dir, sizeof dir, "%s/replies", s_dir);
     s_init (dir);
     pid_t pid = s_start (dir);
-    zsock_t *s = zsock_new (ZMQ_DEALER);
-    zsock_set_linger (s, 0);
-    zsock_connect (s, "ipc://%s/control.sock", dir);
     const int n = 600;
-    for (int k = 0; k < n; k++)
-        zstr_sendf (s,
-                    "{\"request\": \"publish\", \"id\": %d, \"document\": {\"@type\": \"Process\","
-                    " \"@id\": \"urn:reply:%d\", \"name\": \"P%d\"}}",
-                    k, k, k);
+    zsock_t *s = s_publish_burst (dir, "reply", n);
     zpoller_t *p = zpoller_new (s, NULL);
     int answered = 0;
     while (answered < n && zpoller_wait (p, 30000) == s) {
