@@ -40,7 +40,20 @@ s_kill_all (void)
     s_nstarted = 0;
 }
 
-/*  The folder of our programs, once; nodes are killed at exit. */
+/*  Interrupted: kill the nodes (kill and waitpid are safe here), then die
+    of the same signal. */
+static void
+s_on_signal (int sig)
+{
+    for (int k = 0; k < s_nstarted; k++)
+        if (s_started[k] > 0)
+            kill (s_started[k], SIGKILL), waitpid (s_started[k], NULL, 0);
+    signal (sig, SIG_DFL);
+    raise (sig);
+}
+
+/*  The folder of our programs, once; nodes are killed at exit and when
+    the benchmark is interrupted. */
 static const char *
 s_bindir (void)
 {
@@ -51,6 +64,11 @@ s_bindir (void)
         s_bin[n] = '\0';
         *strrchr (s_bin, '/') = '\0';
         atexit (s_kill_all);
+        struct sigaction sa = { .sa_handler = s_on_signal };
+        sigemptyset (&sa.sa_mask);
+        sigaction (SIGINT, &sa, NULL);
+        sigaction (SIGTERM, &sa, NULL);
+        sigaction (SIGHUP, &sa, NULL);
     }
     return s_bin;
 }

@@ -85,8 +85,8 @@ vfbench_row (const char *name, vfbench_figure_t f, const char *unit, const char 
     json_t *row = json_pack ("{s:s, s:s, s:f, s:f, s:f}", "name", name, "unit", unit, "median",
                              f.median, "min", f.min, "max", f.max);
     if (ceiling) {
-        printf ("   %-20s %10.0f %s   ratio %.3f", ceiling, ceil_value, unit,
-                f.median / ceil_value);
+        printf ("   %-20s %10.*f %s   ratio %.3f", ceiling, ceil_value < 100 ? 1 : 0, ceil_value,
+                unit, f.median / ceil_value);
         json_object_set_new (row, "ceiling", json_string (ceiling));
         json_object_set_new (row, "ceiling_median", json_real (ceil_value));
         json_object_set_new (row, "ratio", json_real (f.median / ceil_value));
@@ -400,6 +400,7 @@ s_usage (void)
     fprintf (stderr,
              "usage: vfbench [--entries N] [--store-entries N] [--runs R] [--results PATH]\n"
              "               [--cache DIR] [--sync-reconcile D]\n"
+             "               [--sync-seconds S]\n"
              "               [--only core|trace|recon|sync|prop]\n"
              "  --entries N        entries of figures 1, 2 and the trace web (100000)\n"
              "  --store-entries N  entries of the stores of figures 3, 4 and 7\n"
@@ -416,6 +417,7 @@ main (int argc, char **argv)
     int runs = 5;
     const char *results = "bench/results.json", *only = NULL, *cache = "build/bench-cache";
     const char *reconcile = NULL;
+    double sync_seconds = 300;
     for (int k = 1; k < argc; k++) {
         if (strcmp (argv[k], "--entries") == 0 && k + 1 < argc)
             n = strtoul (argv[++k], NULL, 10), n_set = true;
@@ -427,6 +429,8 @@ main (int argc, char **argv)
             results = argv[++k];
         else if (strcmp (argv[k], "--cache") == 0 && k + 1 < argc)
             cache = argv[++k];
+        else if (strcmp (argv[k], "--sync-seconds") == 0 && k + 1 < argc)
+            sync_seconds = strtod (argv[++k], NULL);
         else if (strcmp (argv[k], "--sync-reconcile") == 0 && k + 1 < argc)
             reconcile = argv[++k];
         else if (strcmp (argv[k], "--only") == 0 && k + 1 < argc)
@@ -470,7 +474,7 @@ main (int argc, char **argv)
     if (!only || strcmp (only, "sync") == 0) {
         if (only)
             vfbench_cache_stores (id, big, cache, &stores);
-        vfbench_sync (&stores, dir, port, reconcile, ingest);
+        vfbench_sync (&stores, dir, port, reconcile, sync_seconds, ingest);
     }
     fflush (stdout);
     if (!only || strcmp (only, "prop") == 0)

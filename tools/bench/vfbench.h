@@ -138,9 +138,10 @@ void vfbench_memory (pid_t pid, vfbench_mem_t *m);
 /*  Figures 4 and 7 (bench_sync.c): a node holding the cached full store
     and a new node catching up from it, on port (and no other), nodes
     under dir; reconcile: the nodes' peer/reconcile (NULL: default);
+    seconds: longest the sync may run (the rate is then over that time);
     ingest_rate: figure 1 (0 if not measured). */
 void vfbench_sync (const vfbench_cache_t *cache, const char *dir, int port, const char *reconcile,
-                   double ingest_rate);
+                   double seconds, double ingest_rate);
 
 /*  Figure 5 (bench_prop.c): 50 nodes on ports port..port+49 under dir. */
 void vfbench_propagation (const char *dir, int port);
