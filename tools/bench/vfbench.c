@@ -360,6 +360,7 @@ s_core (const vf_identity_t *id, size_t n, int runs, const char *dir)
     for (size_t k = 0; k < n; k++)
         blob += all[k]->blob_len;
     blob /= n; /* the mean size of a signed entry */
+    fprintf (stderr, "vfbench: entries of %zu bytes on average (signature included)\n", blob);
     for (int r = 0; r < runs; r++) {
         verify[r] = s_verify_rate (all, n < 20000 ? n : 20000);
         sign[r] = s_sign_rate (id, 20000);
