@@ -373,16 +373,16 @@ s_publish_request (size_t first, size_t records)
     return req;
 }
 
+/*  Requests of one record in flight: the writer commits what has come
+    together, so more in flight is more per commit (8 gave a third of 64). */
+#define S_PUBLISH_WINDOW 64
+
 /*  Entries per second published through the control socket, keeping
     `window` requests of `batch` records in flight (the node keeps the
     replies a client has not read yet in a backlog since commit 4db9ac0;
     before it, replies beyond 16 unread were dropped and this benchmark
     waited forever). A reply that does not come within a minute fails the
     benchmark instead of hanging it. */
-/*  Requests of one record in flight: the writer commits what has come
-    together, so more in flight is more per commit (8 gave a third of 64). */
-#define S_PUBLISH_WINDOW 64
-
 static double
 s_publish_rate (const char *base, int run, size_t total, size_t batch)
 {
