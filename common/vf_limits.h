@@ -200,6 +200,13 @@
     1000. An honest peer has a few in flight: its credit is four frames
     of entries, and it waits for our answers. */
 #define VF_PEER_RCVHWM 16
+/*  Messages queued to send on one connection of a peer; beyond it a
+    message is dropped (what is dropped is asked for or found again: WANT
+    times out, reconciliation). A peer that grants credit and never reads
+    makes us hold at most this many frames of at most 1 MiB per connection
+    (ZeroMQ's default, 1000, allowed a gigabyte); an honest one reads
+    what it asked for, a few frames at a time. */
+#define VF_PEER_SNDHWM 64
 /*  When connections to the peer port reach half the files the process may
     open, the node stops listening this long (node/vf_peer.c
     s_count_connection): long enough to shed a flood of connections, short

@@ -157,7 +157,7 @@ s_dial (s_engine_t *e, s_peer_t *p)
     zsock_set_curve_publickey_bin (p->dealer, vf_identity_curve_public (e->a->identity));
     zsock_set_curve_secretkey_bin (p->dealer, vf_identity_curve_secret (e->a->identity));
     zsock_set_maxmsgsize (p->dealer, VF_WIRE_FRAME_MAX);
-    zsock_set_sndhwm (p->dealer, 1000);
+    zsock_set_sndhwm (p->dealer, VF_PEER_SNDHWM);
     zsock_set_rcvhwm (p->dealer, VF_PEER_RCVHWM);
     zsock_set_linger (p->dealer, 0);
     if (zsock_connect (p->dealer, "%s", p->endpoint) != 0) {
@@ -1407,7 +1407,7 @@ s_start (s_engine_t *e, char *why, size_t len)
     zsock_set_curve_publickey_bin (e->router, vf_identity_curve_public (e->a->identity));
     zsock_set_zap_domain (e->router, "vfnode");
     zsock_set_maxmsgsize (e->router, VF_WIRE_FRAME_MAX);
-    zsock_set_sndhwm (e->router, 1000);
+    zsock_set_sndhwm (e->router, VF_PEER_SNDHWM);
     zsock_set_rcvhwm (e->router, VF_PEER_RCVHWM);
     zsock_set_linger (e->router, 0);
     if (zmq_socket_monitor (zsock_resolve (e->router), S_MONITOR,

@@ -1370,7 +1370,7 @@ test_what_is_not_a_fault_never_bans (void **state)
     /*  asks for a hundred entries it may hold, again and again, credit to
         match, and the replies never read; then pings never answered. (What
         the node queues for a peer that does not read is bounded by its
-        send high-water mark, 1000 frames: 25 KiB frames here) */
+        send high-water mark, VF_PEER_SNDHWM frames: 25 KiB frames here) */
     r = s_request (t.a, "{\"request\": \"export\", \"limit\": 1000}");
     size_t nall = json_array_size (json_object_get (s_result (r), "entries"));
     uint8_t (*all)[VF_HASH_BYTES] = calloc (nall, VF_HASH_BYTES);
