@@ -122,7 +122,11 @@ s_send (s_control_t *c, zmsg_t *envelope, json_t *reply)
             goto out;
         }
         b->progress = zclock_mono ();
-        zhashx_insert (c->backlogs, key, b);
+        if (zhashx_insert (c->backlogs, key, b) != 0) {
+            s_backlog_destroy ((void **) &b);
+            s_dropped (c, 1, "out of memory");
+            goto out;
+        }
     }
     if (zlist_append (b->msgs, envelope) != 0) {
         s_dropped (c, 1, "out of memory");
