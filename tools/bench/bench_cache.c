@@ -94,19 +94,6 @@ s_entry (const vf_identity_t *id, size_t k, size_t n)
     return e;
 }
 
-static vf_store_t *
-s_open (const char *path)
-{
-    vf_store_t *st = NULL;
-    vf_store_opts_t opts = { 8ull << 30, false };
-    vf_err_t err = { 0 };
-    if (vf_store_open (&st, path, &opts, &err)) {
-        fprintf (stderr, "vfbench: %s\n", err.msg);
-        exit (1);
-    }
-    return st;
-}
-
 static void
 s_ingest (vf_store_t *st, vf_entry_t **batch, size_t m)
 {
@@ -137,7 +124,7 @@ s_build (const vf_identity_t *id, vfbench_cache_t *c)
     char base[600];
     snprintf (base, sizeof base, "%s/base", c->dir);
     fprintf (stderr, "vfbench: building the stores of %zu entries in %s (once)...\n", n, c->dir);
-    vf_store_t *st = s_open (base);
+    vf_store_t *st = vfbench_store_open (base);
     vf_entry_t **extra = calloc (2 * S_SCATTERED + S_NEWEST + s_many (n), sizeof *extra);
     vf_entry_t *batch[S_BATCH];
     size_t m = 0;
@@ -163,7 +150,7 @@ s_build (const vf_identity_t *id, vfbench_cache_t *c)
         char cmd[1400];
         snprintf (cmd, sizeof cmd, "cp -r '%s' '%s'", base, c->store[w]);
         s_shell (cmd);
-        st = s_open (c->store[w]);
+        st = vfbench_store_open (c->store[w]);
         for (size_t k = 0; k < nextra; k++) {
             size_t idx = extra[k]->seq - 1;
             if (s_holds (w, s_set (idx, n)))

@@ -41,19 +41,6 @@ s_cpu_now (void)
     return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
 }
 
-static vf_store_t *
-s_open (const char *path)
-{
-    vf_store_t *st = NULL;
-    vf_store_opts_t opts = { 8ull << 30, false };
-    vf_err_t err = { 0 };
-    if (vf_store_open (&st, path, &opts, &err)) {
-        fprintf (stderr, "vfbench: %s\n", err.msg);
-        exit (1);
-    }
-    return st;
-}
-
 /*  The size of a frame of the peer protocol. */
 static size_t
 s_frame_len (vf_wire_msg_t *m)
@@ -244,7 +231,7 @@ vfbench_recon (const vfbench_cache_t *cache, int runs)
 {
     vf_store_t *st[VFBENCH_STORES];
     for (int k = 0; k < VFBENCH_STORES; k++)
-        st[k] = s_open (cache->store[k]);
+        st[k] = vfbench_store_open (cache->store[k]);
     size_t n = cache->n, d = cache->scattered, big = cache->many;
     char many_lacker[64], many_holder[64];
     snprintf (many_lacker, sizeof many_lacker, "(d) %zu missing, lacker starts", big);

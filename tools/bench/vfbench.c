@@ -60,6 +60,19 @@ vfbench_now (void)
     return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
 }
 
+vf_store_t *
+vfbench_store_open (const char *path)
+{
+    vf_store_t *st = NULL;
+    vf_store_opts_t opts = { 8ull << 30, false };
+    vf_err_t err = { 0 };
+    if (vf_store_open (&st, path, &opts, &err)) {
+        fprintf (stderr, "vfbench: %s\n", err.msg);
+        exit (1);
+    }
+    return st;
+}
+
 static int
 s_cmp_double (const void *a, const void *b)
 {
@@ -207,13 +220,8 @@ s_ingest_rate (vf_entry_t **all, size_t n, const char *dir, int run)
 {
     char path[512], cmd[600];
     snprintf (path, sizeof path, "%s/ingest%d", dir, run);
-    vf_store_t *st = NULL;
-    vf_store_opts_t opts = { 8ull << 30, false };
+    vf_store_t *st = vfbench_store_open (path);
     vf_err_t err = { 0 };
-    if (vf_store_open (&st, path, &opts, &err)) {
-        fprintf (stderr, "vfbench: %s\n", err.msg);
-        exit (1);
-    }
     enum { BATCH = 1000 };
     vf_entry_t *batch[BATCH];
     vf_ingest_result_t res[BATCH];

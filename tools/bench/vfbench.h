@@ -11,10 +11,14 @@
 
 #include "vf_entry.h"
 #include "vf_identity.h"
+#include "vf_store.h"
 #include "vf_text.h"
 
 /*  Seconds on the monotonic clock. */
 double vfbench_now (void);
+
+/*  Open (or make) the store at path with an 8 GiB map, or exit. */
+vf_store_t *vfbench_store_open (const char *path);
 
 /*  One figure over the runs. */
 typedef struct {
