@@ -82,4 +82,14 @@ int vf_project_current (vf_store_t *self, MDB_txn *txn, const char *iri, const c
 int vf_project_resource (vf_store_t *self, MDB_txn *txn, const char *iri, json_t **out,
                          vf_err_t *err);
 
+/*  The value rollup of a walk (store/vf_rollup.c): add each event with
+    the organisation it counts for; the result is {"work": [...],
+    "inputs": [...]} (docs/API.md "trace"), NULL when out of memory. */
+typedef struct _vf_rollup_t vf_rollup_t;
+vf_rollup_t *vf_rollup_new (void);
+int vf_rollup_add (vf_rollup_t *r, vf_store_t *self, MDB_txn *txn, const vf_entry_t *e,
+                   const char *org, vf_err_t *err);
+json_t *vf_rollup_result (vf_rollup_t *r);
+void vf_rollup_destroy (vf_rollup_t **r);
+
 #endif

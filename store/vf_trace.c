@@ -39,7 +39,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vf_decimal.h"
 #include "vf_mp.h"
 #include "vf_store_int.h"
 #include "vf_text.h"
@@ -827,7 +826,7 @@ s_resource_steps (s_walk_t *w, const char *iri, const uint8_t *lo, const uint8_t
     kept so that reaching it again from a later event (a trace; an earlier
     one, a track) adds the events in between. */
 static int
-s_keep_bound_key (s_walk_t *w, json_t *bounds, const char *iri, const uint8_t *key)
+s_keep_bound (s_walk_t *w, const char *iri, const uint8_t *key)
 {
     json_t *v = json_null ();
     if (key) {
@@ -836,24 +835,17 @@ s_keep_bound_key (s_walk_t *w, json_t *bounds, const char *iri, const uint8_t *k
             snprintf (hex + 2 * k, 3, "%02x", key[k]);
         v = json_string (hex);
     }
-    return v && json_object_set_new (bounds, iri, v) == 0
+    return v && json_object_set_new (w->bounds, iri, v) == 0
                ? 0
                : vf_err_set (w->err, VF_ENOMEM, "out of memory walking");
 }
 
-static int
-s_keep_bound (s_walk_t *w, json_t *bounds, const char *iri, const vf_entry_t *e)
-{
-    uint8_t key[VF_ORDER_KEY_BYTES];
-    if (e)
-        s_order (e, key);
-    return s_keep_bound_key (w, bounds, iri, e ? key : NULL);
-}
-
+/*  The bound resource iri was expanded with; false if it was expanded
+    with none, or not at all. */
 static bool
-s_get_bound (json_t *bounds, const char *iri, uint8_t out[VF_ORDER_KEY_BYTES])
+s_get_bound (s_walk_t *w, const char *iri, uint8_t out[VF_ORDER_KEY_BYTES])
 {
-    const char *hex = json_string_value (json_object_get (bounds, iri));
+    const char *hex = json_string_value (json_object_get (w->bounds, iri));
     for (size_t k = 0; hex && k < VF_ORDER_KEY_BYTES; k++) {
         unsigned byte;
         sscanf (hex + 2 * k, "%2x", &byte);
@@ -869,16 +861,16 @@ s_extend (s_walk_t *w, const char *iri, const vf_entry_t *e, s_cands_t *out)
 {
     uint8_t old[VF_ORDER_KEY_BYTES], now[VF_ORDER_KEY_BYTES];
     bool fwd = w->o->forward;
+    /*  expanded with no bound, it has every step already; not expanded
+        (max_depth), if it is, it is with its own parent's bound */
+    if (!s_get_bound (w, iri, old))
+        return 0;
     s_order (e, now);
-    if (!json_object_get (w->bounds, iri))
-        return 0; /* not expanded (max_depth): if it is, it is with its own parent's bound */
-    if (!s_get_bound (w->bounds, iri, old))
-        return 0; /* expanded with no bound: it has every step already */
     int c = memcmp (now, old, sizeof now);
     if (fwd ? c >= 0 : c <= 0)
         return 0;
     int rc = s_resource_steps (w, iri, fwd ? now : old, fwd ? old : now, "stock", out);
-    return rc ? rc : s_keep_bound (w, w->bounds, iri, e);
+    return rc ? rc : s_keep_bound (w, iri, now);
 }
 
 /*  An event's step to a resource, if the walk may cross. */
@@ -908,6 +900,8 @@ s_steps (s_walk_t *w, size_t i, s_cands_t *out)
     bool fwd = w->o->forward;
     s_events_t l = { 0 };
     const char *target = NULL; /* the resource an event leads to */
+    vf_entry_t *crumb = NULL;  /* its breadcrumb there */
+    bool crumbed = false;      /* found already */
     int rc = 0;
     if (it->kind == S_RESOURCE) {
         /*  nothing after the event the walk came from went into it (trace),
@@ -918,10 +912,8 @@ s_steps (s_walk_t *w, size_t i, s_cands_t *out)
             s_order (bound, b);
         rc = s_resource_steps (w, it->iri, bound && fwd ? b : NULL, bound && !fwd ? b : NULL, NULL,
                                out);
-        if (rc == 0 && bound)
-            rc = s_keep_bound_key (w, w->bounds, it->iri, b);
-        else if (rc == 0)
-            rc = s_keep_bound (w, w->bounds, it->iri, NULL);
+        if (rc == 0)
+            rc = s_keep_bound (w, it->iri, bound ? b : NULL);
     } else if (it->kind == S_PROCESS) {
         rc =
             s_events (w, it->iri, fwd ? VF_ROLE_OUTPUT_OF : VF_ROLE_INPUT_OF, NULL, NULL, true, &l);
@@ -934,14 +926,12 @@ s_steps (s_walk_t *w, size_t i, s_cands_t *out)
         const char *in = s_str (e, "inputOf"), *outp = s_str (e, "outputOf");
         bool raise_lower = s_is (e, "raise") || s_is (e, "lower");
         if (!fwd) {
-            vf_entry_t *crumb = NULL;
             if (outp)
                 rc = s_cands_add (w, out, S_PROCESS, outp, NULL, NULL, false);
-            else if (res && raise_lower)
-                rc = s_breadcrumb (w, res, e, true, &crumb);
+            else if (res && raise_lower) /* back only along a breadcrumb */
+                rc = s_breadcrumb (w, res, e, true, &crumb), crumbed = true;
             if (rc == 0 && !outp && res && (!raise_lower || crumb))
                 rc = s_to_resource (w, out, e, target = res);
-            vf_entry_destroy (&crumb);
         } else if (in)
             rc = s_cands_add (w, out, S_PROCESS, in, NULL, NULL, false);
         else if (outp && res)
@@ -972,8 +962,8 @@ s_steps (s_walk_t *w, size_t i, s_cands_t *out)
     bool revisit = seen >= 0;
     /*  (only then can the breadcrumb change anything: it is an event) */
     if (rc == 0 && res && (events || revisit)) {
-        vf_entry_t *crumb = NULL;
-        rc = s_breadcrumb (w, res, it->ev, !fwd, &crumb);
+        if (!crumbed)
+            rc = s_breadcrumb (w, res, it->ev, !fwd, &crumb);
         size_t at = out->n;
         for (size_t k = 0; crumb && k < out->n; k++)
             if (out->c[k].ev && memcmp (out->c[k].ev->id, crumb->id, VF_HASH_BYTES) == 0)
@@ -994,8 +984,8 @@ s_steps (s_walk_t *w, size_t i, s_cands_t *out)
                 out->c[0] = c;
             }
         }
-        vf_entry_destroy (&crumb);
     }
+    vf_entry_destroy (&crumb);
     return rc;
 }
 
@@ -1381,7 +1371,7 @@ s_movable (s_walk_t *w, const s_item_t *it, const s_item_t *from)
         return true;
     }
     uint8_t kept[VF_ORDER_KEY_BYTES], now[VF_ORDER_KEY_BYTES];
-    if (it->kind != S_RESOURCE || from->kind != S_EVENT || !s_get_bound (w->bounds, it->iri, kept))
+    if (it->kind != S_RESOURCE || from->kind != S_EVENT || !s_get_bound (w, it->iri, kept))
         return false;
     s_order (from->ev, now);
     int c = memcmp (now, kept, sizeof now);
@@ -1637,127 +1627,19 @@ s_start (s_walk_t *w, const char *iri, s_cand_t *c)
 
 /* -------------------------------------------------------------- output */
 
-/*  Add measure (hasNumericalValue, hasUnit) to the group key + unit of
-    groups, made from proto (stolen) when new. */
-static int
-s_sum (json_t *groups, const char *key, json_t *proto, const json_t *measure, vf_err_t *err)
-{
-    const char *num = json_string_value (json_object_get (measure, "hasNumericalValue"));
-    const char *unit = json_string_value (json_object_get (measure, "hasUnit"));
-    vf_decimal_t add, total = { 0, 0 };
-    if (!proto)
-        return vf_err_set (err, VF_ENOMEM, "out of memory");
-    if (!num || !unit || vf_decimal_parse (&add, num, strlen (num), NULL) != 0) {
-        json_decref (proto);
-        return 0;
-    }
-    size_t len = strlen (key) + strlen (unit) + 2;
-    char *k = malloc (len);
-    int rc = k ? 0 : vf_err_set (err, VF_ENOMEM, "out of memory");
-    if (k)
-        snprintf (k, len, "%s\x1f%s", key, unit);
-    json_t *g = k ? json_object_get (groups, k) : NULL;
-    if (rc == 0 && !g) {
-        if (json_object_set_new (proto, "unit", json_string (unit)) ||
-            json_object_set_new (proto, "total", json_string ("0")) ||
-            json_object_set (groups, k, proto))
-            rc = vf_err_set (err, VF_ENOMEM, "out of memory");
-        g = proto;
-    }
-    json_decref (proto); /* groups holds the new group */
-    free (k);
-    if (rc)
-        return rc;
-    const char *was = json_string_value (json_object_get (g, "total"));
-    vf_decimal_parse (&total, was, strlen (was), NULL);
-    if (vf_decimal_add (&total, total, add) != 0)
-        return json_object_set_new (g, "overflow", json_true ())
-                   ? vf_err_set (err, VF_ENOMEM, "out of memory")
-                   : 0;
-    char text[VF_DECIMAL_TEXT_MAX];
-    return json_object_set_new (g, "total", json_string (vf_decimal_format (&total, text)))
-               ? vf_err_set (err, VF_ENOMEM, "out of memory")
-               : 0;
-}
-
-static int
-s_cmp_keys (const void *a, const void *b)
-{
-    return strcmp (*(const char *const *) a, *(const char *const *) b);
-}
-
-/*  The groups' values ordered by their keys (NULL: out of memory). */
-static json_t *
-s_sorted_values (json_t *groups)
-{
-    json_t *arr = json_array ();
-    const char **keys = malloc ((json_object_size (groups) + 1) * sizeof *keys);
-    size_t n = 0;
-    const char *k;
-    json_t *v;
-    if (!arr || !keys) {
-        free (keys);
-        json_decref (arr);
-        return NULL;
-    }
-    json_object_foreach (groups, k, v)
-        keys[n++] = k;
-    qsort (keys, n, sizeof *keys, s_cmp_keys);
-    for (size_t i = 0; i < n && arr; i++)
-        if (json_array_append (arr, json_object_get (groups, keys[i]))) {
-            json_decref (arr);
-            arr = NULL;
-        }
-    free (keys);
-    return arr;
-}
-
-/*  Work hours per organisation and agent; inputs per organisation,
-    action, resource specification and unit. */
+/*  The value rollup over the walk's events (vf_rollup). */
 static int
 s_rollup (s_walk_t *w, json_t *out)
 {
-    json_t *work = json_object (), *inputs = json_object ();
-    int rc = work && inputs ? 0 : vf_err_set (w->err, VF_ENOMEM, "out of memory");
-    for (size_t i = 0; i < w->n && rc == 0; i++) {
-        const s_item_t *it = &w->items[i];
-        if (it->kind != S_EVENT)
-            continue;
-        const vf_entry_t *e = it->ev;
-        const char *agent = s_str (e, "provider");
-        char key[3 * VF_IRI_MAX];
-        if (s_is (e, "work")) {
-            snprintf (key, sizeof key, "%s\x1f%s", it->org, agent ? agent : "");
-            rc = s_sum (work, key,
-                        json_pack ("{s:s, s:s?}", "organisation", it->org, "agent", agent),
-                        json_object_get (e->body, "effortQuantity"), w->err);
-            continue;
-        }
-        if (!s_str (e, "inputOf"))
-            continue;
-        const char *spec = s_str (e, "resourceConformsTo");
-        vf_entry_t *rec = NULL;
-        const char *res = s_str (e, "resourceInventoriedAs");
-        if (!spec && res &&
-            (rc = vf_project_current (w->self, w->txn, res, "EconomicResource", &rec, w->err)) == 0)
-            spec = s_str (rec, "conformsTo");
-        snprintf (key, sizeof key, "%s\x1f%s\x1f%s", it->org, s_action (e), spec ? spec : "");
-        static const char *qtys[] = { "resourceQuantity", "effortQuantity" };
-        for (size_t q = 0; q < 2 && rc == 0; q++)
-            if (json_object_get (e->body, qtys[q]))
-                rc = s_sum (inputs, key,
-                            json_pack ("{s:s, s:s, s:s?}", "organisation", it->org, "action",
-                                       s_action (e), "spec", spec),
-                            json_object_get (e->body, qtys[q]), w->err);
-        vf_entry_destroy (&rec);
-    }
-    json_t *sum = rc == 0 ? json_pack ("{s:o, s:o}", "work", s_sorted_values (work), "inputs",
-                                       s_sorted_values (inputs))
-                          : NULL;
+    vf_rollup_t *r = vf_rollup_new ();
+    int rc = r ? 0 : vf_err_set (w->err, VF_ENOMEM, "out of memory");
+    for (size_t i = 0; i < w->n && rc == 0; i++)
+        if (w->items[i].kind == S_EVENT)
+            rc = vf_rollup_add (r, w->self, w->txn, w->items[i].ev, w->items[i].org, w->err);
+    json_t *sum = rc == 0 ? vf_rollup_result (r) : NULL;
     if (rc == 0 && (!sum || json_object_set_new (out, "rollup", sum)))
         rc = vf_err_set (w->err, VF_ENOMEM, "out of memory");
-    json_decref (work);
-    json_decref (inputs);
+    vf_rollup_destroy (&r);
     return rc;
 }
 
