@@ -162,13 +162,6 @@ s_poll (s_net_t *w, bool *want, const int64_t *target, double *seen)
     return left;
 }
 
-static int
-s_cmp_double (const void *a, const void *b)
-{
-    double x = *(const double *) a, y = *(const double *) b;
-    return x < y ? -1 : x > y;
-}
-
 void
 vfbench_propagation (const char *dir, int port)
 {
@@ -242,13 +235,13 @@ vfbench_propagation (const char *dir, int port)
         copies += c;
     }
     double per = (double) (copies - copies0) / ((double) S_ENTRIES * (S_NODES - 1));
-    qsort (times, S_ENTRIES, sizeof *times, s_cmp_double);
-    double p50 = times[S_ENTRIES / 2] * 1000, p99 = times[S_ENTRIES * 99 / 100] * 1000;
+    vfbench_figure_t all = vfbench_summary (times, S_ENTRIES); /* (sorts times) */
+    double p99 = times[S_ENTRIES * 99 / 100] * 1000;
     printf ("\npropagation: %d vfnode processes, %d links (degree ~4), %d entries each published "
             "at a random node (figure 5; one run)\n",
             S_NODES, S_LINKS, S_ENTRIES);
-    vfbench_figure_t f50 = { p50, times[0] * 1000, times[S_ENTRIES - 1] * 1000 };
-    vfbench_figure_t f99 = { p99, times[0] * 1000, times[S_ENTRIES - 1] * 1000 };
+    vfbench_figure_t f50 = { all.median * 1000, all.min * 1000, all.max * 1000 };
+    vfbench_figure_t f99 = { p99, f50.min, f50.max };
     vfbench_figure_t fc = { per, per, per };
     vfbench_row ("propagation to all nodes, p50", f50, "ms", "goal p99", 1000);
     vfbench_row ("propagation to all nodes, p99", f99, "ms", "goal p99", 1000);
